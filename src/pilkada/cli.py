@@ -1,0 +1,53 @@
+"""The ``pilkada`` command: a thin dispatcher to Django management commands.
+
+``pilkada import tps FILE`` runs the ``import`` management command, and any Django command
+(``pilkada migrate``, ``pilkada createsuperuser``…) is reachable the same way.
+``PILKADA_LANGUAGE=en`` switches messages to English.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+HELP = """\
+Pilkada — data pemilihan kepala daerah yang terintegrasi dengan Excel.
+
+Pemakaian: pilkada PERINTAH [opsi]
+
+Perintah utama:
+  demo                 muat pemilihan contoh (data simulasi) sekali, lalu jalankan server web
+  serve                jalankan server web (bawaan http://127.0.0.1:8000)
+  import wilayah FILE  impor kode dan nama wilayah Kemendagri (.xlsx, .xls, .ods, .csv)
+  import tps FILE      impor TPS: kode desa, nomor TPS, DPT laki-laki/perempuan
+  import paslon FILE   impor pasangan calon sebuah pemilihan (--election KODE)
+  election create      buat pemilihan baru
+  election list        daftar pemilihan (--format table|json)
+  recap                rekapitulasi hasil per tingkat wilayah (--format table|json|csv)
+  check                formulir C.Hasil yang melanggar aturan R1–R13, dengan temuannya
+
+Perintah Django lain: pilkada help --commands
+Bantuan satu perintah: pilkada PERINTAH --help
+Bahasa Inggris: PILKADA_LANGUAGE=en pilkada ...
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilkada.settings")
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in {"-h", "--help", "bantuan"}:
+        print(HELP, end="")
+        return 0
+    import django
+    from django.core.management import execute_from_command_line
+    from django.utils import translation
+
+    django.setup()
+    if os.environ.get("PILKADA_LANGUAGE"):
+        translation.activate(os.environ["PILKADA_LANGUAGE"])
+    execute_from_command_line(["pilkada", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

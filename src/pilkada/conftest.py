@@ -1,0 +1,66 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from pilkada.demo.generate import region_rows
+from pilkada.elections.services import create_election, upsert_pairs
+from pilkada.regions.models import PollingStation, Region
+from pilkada.regions.services import upsert_regions, upsert_stations
+
+
+@pytest.fixture
+def gumas_regions(db) -> None:
+    """The official regions of Kabupaten Gunung Mas (shipped with the package)."""
+    upsert_regions([{"kode": r["kode"], "nama": r["nama"]} for r in region_rows()])
+
+
+@pytest.fixture
+def small_area(gumas_regions) -> list[PollingStation]:
+    """Five TPS in two kecamatan (Sepang, Kurun) with known voter counts."""
+    upsert_stations(
+        [
+            {"kode_desa": "62.10.01.1001", "nomor_tps": "001", "dpt_l": 100, "dpt_p": 110},
+            {"kode_desa": "62.10.01.1001", "nomor_tps": "002", "dpt_l": 120, "dpt_p": 90},
+            {"kode_desa": "62.10.01.2002", "nomor_tps": "001", "dpt_l": 200, "dpt_p": 210},
+            {"kode_desa": "62.10.02.1012", "nomor_tps": "001", "dpt_l": 150, "dpt_p": 160},
+            {"kode_desa": "62.10.02.1012", "nomor_tps": "002", "dpt_l": 130, "dpt_p": 140},
+        ]
+    )
+    return list(PollingStation.objects.select_related("desa").order_by("desa__code", "number"))
+
+
+@pytest.fixture
+def election(gumas_regions):
+    """A bupati election over Gunung Mas with two candidate pairs."""
+    e = create_election(
+        name="Pemilihan Bupati Uji",
+        kind="bupati",
+        region_code="62.10",
+        polling_date="2024-11-27",
+        code="uji",
+    )
+    upsert_pairs(
+        e,
+        [
+            {
+                "nomor_urut": 1,
+                "nama_calon": "Calon Satu",
+                "nama_wakil": "Wakil Satu",
+                "partai": "Partai A",
+            },
+            {"nomor_urut": 2, "nama_calon": "Calon Dua", "nama_wakil": "Wakil Dua", "partai": ""},
+        ],
+    )
+    return e
+
+
+@pytest.fixture
+def region(db):
+    def make(code: str, name: str = "Wilayah Uji") -> Region:
+        from pilkada.regions.codes import level_of
+
+        return Region.objects.create(code=code, name=name, level=level_of(code))
+
+    return make

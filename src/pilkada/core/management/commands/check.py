@@ -1,0 +1,99 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from pilkada.core.output import table, to_json
+from pilkada.elections.selectors import ElectionNotFound, get_election
+from pilkada.tallies.selectors import checked_sheets
+
+
+class Command(BaseCommand):
+    help = _(
+        "Periksa formulir C.Hasil sebuah pemilihan terhadap aturan R1–R13 dan tampilkan "
+        "formulir yang melanggar, dengan temuannya. Keluar dengan kode 1 bila ada kesalahan."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--election", required=True, help=_("kode pemilihan"))
+        parser.add_argument("--region", default=None, help=_("hanya TPS di bawah kode wilayah ini"))
+        parser.add_argument("--format", choices=("table", "json"), default="table")
+        parser.add_argument(
+            "--errors-only", action="store_true", help=_("hanya kesalahan, tanpa peringatan")
+        )
+
+    def handle(self, *args, **opts):
+        try:
+            election = get_election(opts["election"])
+        except ElectionNotFound as exc:
+            raise CommandError(str(exc)) from None
+        checked = checked_sheets(election, opts["region"])
+        flagged = []
+        for c in checked:
+            findings = [f for f in c.findings if not opts["errors_only"] or f.severity == "error"]
+            if findings:
+                flagged.append((c, findings))
+        if opts["format"] == "json":
+            self.stdout.write(
+                to_json(
+                    {
+                        "pemilihan": election.code,
+                        "formulir_diperiksa": len(checked),
+                        "formulir_bermasalah": [
+                            {
+                                "kode_tps": c.station.sirekap_id,
+                                "desa": c.station.desa.name,
+                                "nomor_tps": c.station.number,
+                                "status": c.sheet.status,
+                                "versi": c.sheet.version,
+                                "temuan": [
+                                    {
+                                        "aturan": f.rule,
+                                        "jenis": f.severity,
+                                        "isian": list(f.fields),
+                                        "pesan": f.message,
+                                    }
+                                    for f in findings
+                                ],
+                            }
+                            for c, findings in flagged
+                        ],
+                    }
+                ),
+                ending="",
+            )
+        else:
+            rows = [
+                (
+                    c.station.sirekap_id,
+                    c.station.desa.name,
+                    c.station.number,
+                    f.rule,
+                    _("kesalahan") if f.severity == "error" else _("peringatan"),
+                    f.message,
+                )
+                for c, findings in flagged
+                for f in findings
+            ]
+            self.stdout.write(
+                table(
+                    [
+                        _("Kode TPS"),
+                        _("Desa/Kelurahan"),
+                        _("TPS"),
+                        _("Aturan"),
+                        _("Jenis"),
+                        _("Pesan"),
+                    ],
+                    rows,
+                ),
+                ending="",
+            )
+            errors = sum(1 for c in checked if c.has_errors)
+            self.stdout.write(
+                _(
+                    "%(checked)d formulir diperiksa; %(flagged)d dengan temuan; "
+                    "%(errors)d dengan kesalahan."
+                )
+                % {"checked": len(checked), "flagged": len(flagged), "errors": errors}
+            )
+        if any(c.has_errors for c in checked):
+            raise SystemExit(1)

@@ -1,0 +1,42 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from pilkada.core.server import serve
+from pilkada.demo.load import DEMO_PASSWORD, DEMO_USERNAME, ensure_demo_user, load_demo
+
+
+class Command(BaseCommand):
+    help = _(
+        "Muat pemilihan contoh Kabupaten Gunung Mas (wilayah resmi, TPS dan hasil SIMULASI) "
+        "sekali, lalu jalankan server web dan cetak akun masuknya."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-serve", action="store_true", help=_("hanya muat data, tanpa server web")
+        )
+        parser.add_argument("--host", default="127.0.0.1", help=_("alamat (bawaan 127.0.0.1)"))
+        parser.add_argument("--port", type=int, default=8000, help=_("port (bawaan 8000)"))
+
+    def handle(self, *args, **opts):
+        call_command("migrate", interactive=False, verbosity=0)
+        election, loaded = load_demo()
+        ensure_demo_user()
+        if loaded:
+            self.stdout.write(
+                _("Pemilihan contoh dimuat: %(name)s (kode %(code)s).")
+                % {"name": election.name, "code": election.code}
+            )
+        else:
+            self.stdout.write(
+                _("Pemilihan contoh sudah ada: %(name)s (kode %(code)s).")
+                % {"name": election.name, "code": election.code}
+            )
+        self.stdout.write(_("DATA SIMULASI: TPS, paslon dan hasil bukan data sebenarnya."))
+        self.stdout.write(
+            _("Masuk dengan pengguna '%(u)s' dan kata sandi '%(p)s'.")
+            % {"u": DEMO_USERNAME, "p": DEMO_PASSWORD}
+        )
+        if not opts["no_serve"]:
+            serve(host=opts["host"], port=opts["port"], stdout=self.stdout)

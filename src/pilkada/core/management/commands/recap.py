@@ -1,0 +1,58 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from pilkada.core.output import FORMATS, table, to_csv, to_json
+from pilkada.elections.selectors import ElectionNotFound, get_election
+from pilkada.recap.report import flat_headers, flat_row, recap_dict
+from pilkada.recap.selectors import RECAP_LEVELS, RecapError, election_recap, region_names
+
+
+class Command(BaseCommand):
+    help = _(
+        "Rekapitulasi hasil sebuah pemilihan: satu baris per wilayah anak pada tingkat yang "
+        "diminta, ditambah jumlahnya."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--election", required=True, help=_("kode pemilihan"))
+        parser.add_argument(
+            "--region",
+            default=None,
+            help=_("kode wilayah yang direkap (bawaan: seluruh wilayah pemilihan)"),
+        )
+        parser.add_argument(
+            "--level",
+            required=True,
+            choices=RECAP_LEVELS,
+            help=_("tingkat baris rekap: provinsi, kabkota, kecamatan, desa, tps"),
+        )
+        parser.add_argument("--format", choices=FORMATS, default="table")
+
+    def handle(self, *args, **opts):
+        try:
+            election = get_election(opts["election"])
+            recap = election_recap(election, within=opts["region"], level=opts["level"])
+        except (ElectionNotFound, RecapError) as exc:
+            raise CommandError(str(exc)) from None
+        names = region_names(recap)
+        numbers = recap.ballot_numbers
+        if opts["format"] == "json":
+            data = recap_dict(recap, names)
+            data["pemilihan"] = election.code
+            data["simulasi"] = election.is_simulated
+            self.stdout.write(to_json(data), ending="")
+            return
+        rows = [
+            flat_row(r, names.get(r.code, ""), numbers, display=opts["format"] == "table")
+            for r in recap.rows
+        ]
+        total = flat_row(recap.total, _("JUMLAH"), numbers, display=opts["format"] == "table")
+        headers = flat_headers(numbers)
+        if opts["format"] == "csv":
+            self.stdout.write(to_csv(headers, [*rows, total]), ending="")
+            return
+        if election.is_simulated:
+            self.stdout.write(_("DATA SIMULASI — bukan hasil pemilihan sebenarnya."))
+        self.stdout.write(f"{election.name} — {recap.within} {names.get(recap.within, '')}")
+        right = set(range(2, len(headers)))
+        self.stdout.write(table(headers, [*rows, total], right=right), ending="")

@@ -1,0 +1,98 @@
+"""Loading the simulated demo election through the same services every import uses."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from pilkada.demo import generate as g
+from pilkada.elections.models import Election
+from pilkada.elections.services import create_election, upsert_pairs, validate_pairs
+from pilkada.regions.models import PollingStation
+from pilkada.regions.services import (
+    upsert_regions,
+    upsert_stations,
+    validate_regions,
+    validate_stations,
+)
+from pilkada.tallies.models import ChangeSource, SheetStatus
+from pilkada.tallies.services import Source, save_sheet, set_status
+
+DEMO_USERNAME = "admin"
+DEMO_PASSWORD = "pilkada-demo"
+
+
+def _ensure_valid(problems) -> None:
+    if problems:  # the shipped data is fixed; a problem here is a bug, not a user error
+        raise RuntimeError(f"demo data invalid: {problems[:3]}")
+
+
+def ensure_demo_user():
+    """The demo's administrator account, created once with the printed password."""
+    User = get_user_model()
+    user = User.objects.filter(username=DEMO_USERNAME).first()
+    if user is None:
+        user = User.objects.create_superuser(DEMO_USERNAME, "", DEMO_PASSWORD)
+    return user
+
+
+@transaction.atomic
+def load_demo(seed: int = g.SEED) -> tuple[Election, bool]:
+    """Load the demo election unless it is already there; returns (election, loaded_now)."""
+    existing = Election.objects.filter(code=g.ELECTION_CODE).first()
+    if existing:
+        return existing, False
+    data = g.generate(seed)
+    regions = [
+        {"kode": r["kode"], "nama": r["nama"], "tingkat": r["tingkat"]} for r in data.regions
+    ]
+    _ensure_valid(validate_regions(regions))
+    upsert_regions(regions)
+    station_rows = [
+        {"kode_desa": s.desa_code, "nomor_tps": s.number, "dpt_l": s.men, "dpt_p": s.women}
+        for s in data.stations
+    ]
+    _ensure_valid(validate_stations(station_rows))
+    upsert_stations(station_rows)
+    election = create_election(
+        code=g.ELECTION_CODE,
+        name=g.ELECTION_NAME,
+        kind="bupati",
+        region_code=g.KABUPATEN,
+        polling_date=g.POLLING_DATE,
+        voter_scheme="2024",
+        voter_limit=600,
+        reserve_percent=g.RESERVE_PERCENT,
+        is_simulated=True,
+    )
+    pair_rows = [
+        {
+            "nomor_urut": p["number"],
+            "nama_calon": p["head_name"],
+            "nama_wakil": p["deputy_name"],
+            "jenis": p["kind"],
+            "partai": ", ".join(p["parties"]),
+        }
+        for p in g.PAIRS
+    ]
+    _ensure_valid(validate_pairs(election, pair_rows))
+    upsert_pairs(election, pair_rows)
+    stations = {
+        (s.desa.code, s.number): s
+        for s in PollingStation.objects.filter(
+            desa__code__startswith=g.KABUPATEN + "."
+        ).select_related("desa")
+    }
+    pair_ids = dict(election.pairs.values_list("number", "id"))
+    for demo_sheet in data.sheets:
+        outcome = save_sheet(
+            election=election,
+            station=stations[(demo_sheet.desa_code, demo_sheet.number)],
+            numbers=demo_sheet.numbers,
+            expected_version=None,
+            source=Source(kind=ChangeSource.DEMO, note=g.FLAW_NOTES.get(demo_sheet.flaw, "")),
+            pair_ids=pair_ids,
+        )
+        status = SheetStatus.VERIFIED if demo_sheet.verified else SheetStatus.SUBMITTED
+        set_status(outcome.sheet, status, expected_version=1, source=Source(kind=ChangeSource.DEMO))
+    return election, True

@@ -1,0 +1,221 @@
+"""Writes to elections and candidate pairs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from pilkada.core.imports import ImportSummary, RowProblem
+from pilkada.elections.models import (
+    CandidatePair,
+    Election,
+    ElectionKind,
+    PairKind,
+    VoterSchemeCode,
+)
+from pilkada.regions.models import Region, RegionLevel
+
+# Which region level each kind of election covers.
+KIND_LEVEL = {
+    ElectionKind.GUBERNUR: RegionLevel.PROVINSI,
+    ElectionKind.BUPATI: RegionLevel.KABKOTA,
+    ElectionKind.WALIKOTA: RegionLevel.KABKOTA,
+}
+
+
+class ElectionError(ValueError):
+    """Invalid election data; ``str()`` is the Indonesian message."""
+
+
+def _parse_date(value: str | dt.date) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ElectionError(
+            _(
+                "Tanggal pemungutan suara '%(v)s' tidak sah; tulis sebagai TTTT-BB-HH, "
+                "misalnya 2024-11-27."
+            )
+            % {"v": value}
+        ) from None
+
+
+def _parse_percent(value) -> Decimal:
+    try:
+        pct = Decimal(str(value).replace(",", "."))
+    except InvalidOperation:
+        pct = Decimal(-1)
+    if not (0 <= pct <= 100):
+        raise ElectionError(_("Persen cadangan '%(v)s' harus angka 0–100.") % {"v": value})
+    return pct
+
+
+@transaction.atomic
+def create_election(
+    *,
+    name: str,
+    kind: str,
+    region_code: str,
+    polling_date: str | dt.date,
+    voter_scheme: str = VoterSchemeCode.Y2024,
+    voter_limit: int = 600,
+    reserve_percent="2.5",
+    code: str = "",
+    is_simulated: bool = False,
+) -> Election:
+    """Create an election over an existing region; every argument is checked first."""
+    if kind not in ElectionKind.values:
+        raise ElectionError(
+            _("Jenis pemilihan '%(v)s' tidak dikenal; pilih salah satu: %(c)s")
+            % {"v": kind, "c": ", ".join(ElectionKind.values)}
+        )
+    region = Region.objects.filter(code=region_code.strip()).first()
+    if region is None:
+        raise ElectionError(
+            _("Wilayah dengan kode '%(v)s' belum ada; impor dulu: pilkada import wilayah FILE")
+            % {"v": region_code}
+        )
+    expected_level = KIND_LEVEL.get(kind)
+    if expected_level and region.level != expected_level:
+        raise ElectionError(
+            _("Pemilihan %(kind)s harus meliputi wilayah tingkat %(level)s, bukan %(actual)s.")
+            % {
+                "kind": kind,
+                "level": RegionLevel(expected_level).label,
+                "actual": RegionLevel(region.level).label,
+            }
+        )
+    if voter_scheme not in VoterSchemeCode.values:
+        raise ElectionError(
+            _("Skema kategori pemilih '%(v)s' tidak dikenal; pilih 2018 atau 2024.")
+            % {"v": voter_scheme}
+        )
+    if int(voter_limit) < 1:
+        raise ElectionError(_("Batas pemilih per TPS harus lebih dari 0."))
+    date = _parse_date(polling_date)
+    code = slugify(code or f"{kind}-{region.name}-{date.year}")
+    if not name.strip():
+        raise ElectionError(_("Nama pemilihan wajib diisi."))
+    if Election.objects.filter(code=code).exists():
+        raise ElectionError(_("Kode pemilihan '%(v)s' sudah dipakai.") % {"v": code})
+    return Election.objects.create(
+        code=code,
+        name=name.strip(),
+        kind=kind,
+        region=region,
+        polling_date=date,
+        voter_scheme=voter_scheme,
+        voter_limit=int(voter_limit),
+        reserve_percent=_parse_percent(reserve_percent),
+        is_simulated=is_simulated,
+    )
+
+
+PAIR_KIND_WORDS = {
+    "partai": PairKind.PARTY,
+    "partai politik": PairKind.PARTY,
+    "gabungan partai": PairKind.PARTY,
+    "perseorangan": PairKind.INDEPENDENT,
+    "independen": PairKind.INDEPENDENT,
+    "kotak kosong": PairKind.EMPTY_BOX,
+    "kotak_kosong": PairKind.EMPTY_BOX,
+}
+
+
+def _pair_kind(row: dict) -> str | None:
+    word = " ".join((row.get("jenis") or "").lower().split())
+    if not word:
+        return PairKind.PARTY if row.get("partai") else PairKind.INDEPENDENT
+    return PAIR_KIND_WORDS.get(word)
+
+
+def _parties(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[;,]", text or "") if p.strip()]
+
+
+def validate_pairs(election: Election, rows: list[dict]) -> list[RowProblem]:
+    """Rows: ``nomor_urut``, ``nama_calon``, ``nama_wakil``, optional ``jenis``, ``partai``."""
+    problems: list[RowProblem] = []
+    seen: set[int] = set()
+    kinds = {p.number: p.kind for p in election.pairs.all()}
+    for i, row in enumerate(rows):
+        number = row["nomor_urut"]
+        if number in seen:
+            problems.append(
+                RowProblem(
+                    i,
+                    "nomor_urut",
+                    _("nomor urut %(n)d sudah muncul di baris lain") % {"n": number},
+                )
+            )
+        seen.add(number)
+        kind = _pair_kind(row)
+        if kind is None:
+            problems.append(
+                RowProblem(
+                    i,
+                    "jenis",
+                    _("jenis '%(j)s' tidak dikenal; pilih partai, perseorangan atau kotak kosong")
+                    % {"j": row.get("jenis")},
+                )
+            )
+            continue
+        kinds[number] = kind
+        if kind != PairKind.EMPTY_BOX:
+            for column in ("nama_calon", "nama_wakil"):
+                if not row.get(column):
+                    problems.append(RowProblem(i, column, _("nama wajib diisi")))
+        if kind == PairKind.PARTY and not _parties(row.get("partai", "")):
+            problems.append(
+                RowProblem(i, "partai", _("paslon dari partai wajib menyebut partai pengusungnya"))
+            )
+        if kind == PairKind.INDEPENDENT and _parties(row.get("partai", "")):
+            problems.append(RowProblem(i, "partai", _("paslon perseorangan tidak diusung partai")))
+    boxes = [n for n, k in kinds.items() if k == PairKind.EMPTY_BOX]
+    if boxes and (len(boxes) > 1 or len(kinds) != 2):
+        index = next((i for i, r in enumerate(rows) if r["nomor_urut"] in boxes), 0)
+        problems.append(
+            RowProblem(
+                index,
+                "jenis",
+                _(
+                    "kotak kosong hanya ada pada pemilihan dengan satu pasangan "
+                    "calon (calon tunggal): tepat satu paslon dan satu kotak kosong"
+                ),
+            )
+        )
+    return problems
+
+
+@transaction.atomic
+def upsert_pairs(election: Election, rows: list[dict]) -> ImportSummary:
+    """Create or update an election's candidate pairs by ballot number."""
+    summary = ImportSummary()
+    existing = {p.number: p for p in election.pairs.all()}
+    for row in rows:
+        kind = _pair_kind(row)
+        values = {
+            "kind": kind,
+            "head_name": "" if kind == PairKind.EMPTY_BOX else row["nama_calon"],
+            "deputy_name": "" if kind == PairKind.EMPTY_BOX else row["nama_wakil"],
+            "parties": _parties(row.get("partai", "")),
+        }
+        pair = existing.get(row["nomor_urut"])
+        if pair is None:
+            CandidatePair.objects.create(election=election, number=row["nomor_urut"], **values)
+            summary.created += 1
+        elif any(getattr(pair, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(pair, k, v)
+            pair.save()
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+    return summary

@@ -1,0 +1,62 @@
+"""Recaps of an election read from the database and rolled up by ``recap.compute``."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from pilkada.elections.models import Election
+from pilkada.recap.compute import Recap, SheetRecord, Station, rollup
+from pilkada.regions import codes
+from pilkada.regions.models import Region
+from pilkada.tallies.selectors import ballot_numbers, checked_sheets, stations_within
+
+RECAP_LEVELS = ("provinsi", "kabkota", "kecamatan", "desa", "tps")
+
+
+class RecapError(ValueError):
+    """A recap request that cannot be answered; ``str()`` is the Indonesian message."""
+
+
+def validate_scope(election: Election, within: str | None, level: str) -> str:
+    """The region code to recap, checked against the election's area and the level."""
+    within = (within or election.region.code).strip()
+    if not codes.is_valid_code(within) or not codes.is_within(within, election.region.code):
+        raise RecapError(
+            _("Wilayah '%(code)s' tidak berada dalam wilayah pemilihan %(election)s (%(area)s).")
+            % {"code": within, "election": election.name, "area": election.region.code}
+        )
+    if level not in RECAP_LEVELS:
+        raise RecapError(
+            _("Tingkat '%(level)s' tidak dikenal; pilih salah satu: %(levels)s")
+            % {"level": level, "levels": ", ".join(RECAP_LEVELS)}
+        )
+    if not Region.objects.filter(code=within).exists():
+        raise RecapError(_("Wilayah dengan kode '%(code)s' tidak ada.") % {"code": within})
+    depth = RECAP_LEVELS.index(level)
+    if depth <= within.count("."):
+        raise RecapError(
+            _("Tingkat %(level)s harus di bawah tingkat wilayah %(code)s.")
+            % {"level": level, "code": within}
+        )
+    return within
+
+
+def election_recap(election: Election, *, within: str | None = None, level: str) -> Recap:
+    within = validate_scope(election, within, level)
+    stations = [
+        Station(s.desa.code, s.number, s.registered_total)
+        for s in stations_within(election, within)
+    ]
+    records = [
+        SheetRecord(c.station.desa.code, c.station.number, c.numbers, c.has_errors)
+        for c in checked_sheets(election, within)
+    ]
+    return rollup(
+        stations, records, within=within, level=level, ballot_numbers=ballot_numbers(election)
+    )
+
+
+def region_names(recap: Recap) -> dict[str, str]:
+    """Names of the regions a recap's rows and total refer to, by code."""
+    wanted = {recap.within} | {r.code for r in recap.rows if "." in r.code}
+    return dict(Region.objects.filter(code__in=wanted).values_list("code", "name"))

@@ -1,0 +1,196 @@
+"""Writes to result sheets. Every save is versioned, attributed and checked for staleness."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pilkada.elections.models import Election
+from pilkada.regions.models import PollingStation
+from pilkada.tallies.form import FIELDS, SheetNumbers, diff_numbers, merge_numbers
+from pilkada.tallies.models import (
+    ChangeSource,
+    PairVote,
+    SheetStatus,
+    TallySheet,
+    TallySheetRevision,
+)
+
+
+class SheetWriteError(Exception):
+    """A save that was refused; ``str()`` is the Indonesian message for the user."""
+
+
+class StaleSheet(SheetWriteError):
+    """The sheet changed since the caller read it: applying the write would lose that change."""
+
+    def __init__(self, sheet: TallySheet | None, expected: int | None):
+        self.sheet = sheet
+        self.expected = expected
+        current = sheet.version if sheet else None
+        super().__init__(
+            _(
+                "Formulir %(tps)s sudah diubah orang lain (versi sekarang %(current)s, "
+                "versi yang Anda baca %(expected)s). Muat ulang lalu periksa perubahannya."
+            )
+            % {
+                "tps": sheet.polling_station if sheet else "",
+                "current": current,
+                "expected": expected if expected is not None else _("belum ada"),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a change came from: the channel and, for files, the file, sheet and row."""
+
+    kind: str = ChangeSource.CLI
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    sheet: TallySheet
+    created: bool
+    changed: bool
+
+
+def _pair_ids(election: Election) -> dict[int, int]:
+    return dict(election.pairs.values_list("number", "id"))
+
+
+def _check_ballot_numbers(numbers: SheetNumbers, pair_ids: dict[int, int]) -> None:
+    unknown = sorted(set(numbers.votes) - set(pair_ids))
+    if unknown:
+        raise SheetWriteError(
+            _("Nomor urut pasangan calon tidak ada dalam pemilihan ini: %(n)s")
+            % {"n": ", ".join(map(str, unknown))}
+        )
+
+
+@transaction.atomic
+def save_sheet(
+    *,
+    election: Election,
+    station: PollingStation,
+    numbers: SheetNumbers,
+    expected_version: int | None,
+    user=None,
+    source: Source = Source(),
+    replace: bool = False,
+    pair_ids: dict[int, int] | None = None,
+) -> SaveOutcome:
+    """Store the numbers of one form as a new version of its sheet.
+
+    ``expected_version`` is the version the caller read (``None``: the caller saw no sheet).
+    A mismatch raises :class:`StaleSheet` and writes nothing. By default boxes that
+    ``numbers`` leaves unentered keep their stored value (a witness's first report often
+    carries only the votes); ``replace=True`` makes the sheet exactly ``numbers``.
+    Numbers that break the form's rules are stored anyway: a wrong form is evidence.
+    A change to a verified sheet needs a reason in ``source.note``.
+    """
+    pair_ids = _pair_ids(election) if pair_ids is None else pair_ids
+    _check_ballot_numbers(numbers, pair_ids)
+    sheet = (
+        TallySheet.objects.select_for_update()
+        .filter(election=election, polling_station=station)
+        .first()
+    )
+    current_version = sheet.version if sheet else None
+    if current_version != expected_version:
+        raise StaleSheet(sheet, expected_version)
+
+    old = sheet.numbers() if sheet else SheetNumbers()
+    new = numbers if replace else merge_numbers(old, numbers)
+    new = SheetNumbers.from_dict(new.as_dict())  # drop unentered keys
+    created = sheet is None
+    if not created and not diff_numbers(old, new):
+        return SaveOutcome(sheet, created=False, changed=False)
+    if sheet and sheet.status == SheetStatus.VERIFIED and not source.note.strip():
+        raise SheetWriteError(
+            _("Formulir %(tps)s sudah terverifikasi: perubahan wajib disertai alasan.")
+            % {"tps": station}
+        )
+
+    if created:
+        sheet = TallySheet(election=election, polling_station=station, version=1)
+    else:
+        sheet.version += 1
+    for name in FIELDS:
+        setattr(sheet, name, new.get(name))
+    sheet.updated_by = user
+    sheet.save()
+    _write_votes(sheet, new, pair_ids, created)
+    _record_revision(sheet, new, user, source)
+    return SaveOutcome(sheet, created=created, changed=True)
+
+
+def _write_votes(sheet, numbers: SheetNumbers, pair_ids, created: bool) -> None:
+    if not created:
+        PairVote.objects.filter(sheet=sheet).exclude(
+            pair_id__in=[pair_ids[n] for n in numbers.votes]
+        ).delete()
+        existing = {v.pair_id: v for v in PairVote.objects.filter(sheet=sheet)}
+    else:
+        existing = {}
+    to_create, to_update = [], []
+    for number, votes in numbers.votes.items():
+        row = existing.get(pair_ids[number])
+        if row is None:
+            to_create.append(PairVote(sheet=sheet, pair_id=pair_ids[number], votes=votes))
+        elif row.votes != votes:
+            row.votes = votes
+            to_update.append(row)
+    PairVote.objects.bulk_create(to_create)
+    PairVote.objects.bulk_update(to_update, ["votes"])
+
+
+def _record_revision(sheet: TallySheet, numbers: SheetNumbers, user, source: Source) -> None:
+    TallySheetRevision.objects.create(
+        sheet=sheet,
+        version=sheet.version,
+        numbers=numbers.as_dict(),
+        status=sheet.status,
+        created_by=user,
+        source=source.kind,
+        source_file=source.file,
+        source_sheet=source.sheet,
+        source_row=source.row,
+        note=source.note,
+    )
+
+
+@transaction.atomic
+def set_status(
+    sheet: TallySheet, status: str, *, expected_version: int, user=None, source=Source()
+) -> TallySheet:
+    """Move a sheet to ``status`` (draft, submitted, verified, disputed) as a new version.
+
+    Verification must come from someone other than the last person who entered the numbers.
+    """
+    locked = TallySheet.objects.select_for_update().get(pk=sheet.pk)
+    if locked.version != expected_version:
+        raise StaleSheet(locked, expected_version)
+    if status not in SheetStatus.values:
+        raise SheetWriteError(_("Status tidak dikenal: %(s)s") % {"s": status})
+    if (
+        status == SheetStatus.VERIFIED
+        and user is not None
+        and locked.updated_by_id is not None
+        and locked.updated_by_id == user.pk
+    ):
+        raise SheetWriteError(
+            _("Formulir tidak boleh diverifikasi oleh orang yang memasukkan angkanya.")
+        )
+    locked.status = status
+    locked.version += 1
+    locked.updated_by = user
+    locked.save()
+    _record_revision(locked, locked.numbers(), user, source)
+    return locked

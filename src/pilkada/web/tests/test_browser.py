@@ -1,0 +1,56 @@
+"""Login and recap drill-down in a real browser."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from pilkada.tallies.form import SheetNumbers
+from pilkada.tallies.services import save_sheet
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def operator(db):
+    return get_user_model().objects.create_user("operator", password="rahasia-uji-123")
+
+
+def test_login_and_drill_down_to_a_flagged_tps(page, live_server, election, small_area, operator):
+    # Duri Kepa-like: L + P far from J, and 826 votes that cannot add up (extra leading 8).
+    save_sheet(
+        election=election,
+        station=small_area[3],
+        expected_version=None,
+        numbers=SheetNumbers(
+            fields={
+                "registered_1_men": 528,
+                "registered_1_women": 430,
+                "registered_1_total": 258,
+                "valid_votes": 150,
+            },
+            votes={1: 826, 2: 50},
+        ),
+    )
+    page.goto(f"{live_server.url}/pemilihan/uji/")
+    assert "/masuk/" in page.url  # login required
+    page.get_by_label("Nama pengguna").fill("operator")
+    page.get_by_label("Kata sandi").fill("rahasia-uji-123")
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url("**/pemilihan/uji/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Pemilihan Bupati Uji"
+    page.get_by_role("link", name="Kurun").first.click()
+    page.wait_for_url("**/wilayah/62.10.02/")
+    page.get_by_role("link", name="Kurun").last.click()
+    page.wait_for_url("**/wilayah/62.10.02.1012/")
+    assert page.locator("tfoot").inner_text().split()[1] == "1/2"  # 1 of 2 TPS reported
+    page.get_by_role("link", name="TPS 001").click()
+    page.wait_for_url("**/tps/6210021012001/")
+    findings = page.locator("ul.findings").inner_text()
+    assert "R1" in findings and "R5" in findings and "528" in findings
+
+
+def test_wrong_password_shows_indonesian_error(page, live_server, operator):
+    page.goto(f"{live_server.url}/masuk/")
+    page.get_by_label("Nama pengguna").fill("operator")
+    page.get_by_label("Kata sandi").fill("salah")
+    page.get_by_role("button", name="Masuk").click()
+    assert page.get_by_role("alert").inner_text() == "Nama pengguna atau kata sandi salah."

@@ -1,0 +1,165 @@
+"""Minimal web views: election list, recap with drill-down, one TPS's sheet and history."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from pilkada.elections.selectors import ElectionNotFound, get_election, list_elections, pairs_of
+from pilkada.recap.compute import format_int, format_percent
+from pilkada.recap.selectors import RECAP_LEVELS, RecapError, election_recap, region_names
+from pilkada.regions import codes
+from pilkada.regions.models import PollingStation, Region
+from pilkada.tallies.form import (
+    LPJ_ROWS,
+    SECTIONS,
+    SEXES,
+    SheetNumbers,
+    diff_numbers,
+    field_label,
+    row_label,
+)
+from pilkada.tallies.models import TallySheet
+from pilkada.tallies.rules import check_sheet
+from pilkada.tallies.selectors import ballot_numbers, rule_context, sheet_history
+
+
+def _election_or_404(code: str):
+    try:
+        return get_election(code)
+    except ElectionNotFound:
+        raise Http404 from None
+
+
+@login_required
+def home(request):
+    return render(request, "web/home.html", {"elections": list_elections()})
+
+
+@login_required
+def recap_view(request, code: str, region: str | None = None):
+    election = _election_or_404(code)
+    region = region or election.region.code
+    level = RECAP_LEVELS[region.count(".") + 1] if region.count(".") < 4 else None
+    try:
+        if level is None:
+            raise RecapError("")
+        recap = election_recap(election, within=region, level=level)
+    except RecapError:
+        raise Http404 from None
+    names = region_names(recap)
+    pairs = pairs_of(election)
+    rows = [_display_row(r, names.get(r.code, ""), pairs) for r in recap.rows]
+    breadcrumbs = [
+        r
+        for r in Region.objects.filter(code__in=codes.ancestors(region)).order_by("code")
+        if codes.is_within(r.code, election.region.code)
+    ]
+    return render(
+        request,
+        "web/recap.html",
+        {
+            "election": election,
+            "region": Region.objects.get(code=region),
+            "breadcrumbs": breadcrumbs,
+            "level": level,
+            "pairs": pairs,
+            "rows": rows,
+            "total": _display_row(recap.total, names.get(region, ""), pairs),
+        },
+    )
+
+
+def _display_row(row, name: str, pairs) -> dict:
+    shares = row.shares
+    return {
+        "code": row.code,
+        "name": name,
+        "is_tps": "." not in row.code,
+        "tps_reported": row.tps_reported,
+        "tps_total": row.tps_total,
+        "registered": format_int(row.registered),
+        "votes": [
+            (
+                format_int(row.votes.get(p.number, 0)),
+                format_percent(shares[p.number]) if p.number in shares else "–",
+            )
+            for p in pairs
+        ],
+        "valid": format_int(row.valid_total),
+        "turnout": format_percent(row.turnout) if row.turnout is not None else "–",
+        "errors": row.sheets_with_errors,
+    }
+
+
+@login_required
+def sheet_view(request, code: str, tps_id: str):
+    election = _election_or_404(code)
+    try:
+        desa_code, number = codes.split_sirekap_tps_id(tps_id)
+    except ValueError:
+        raise Http404 from None
+    station = get_object_or_404(
+        PollingStation.objects.select_related("desa"), desa__code=desa_code, number=number
+    )
+    if not codes.is_within(desa_code, election.region.code):
+        raise Http404
+    sheet = TallySheet.objects.filter(election=election, polling_station=station).first()
+    context = {
+        "election": election,
+        "station": station,
+        "sheet": sheet,
+        "breadcrumbs": Region.objects.filter(code__in=codes.ancestors(desa_code))
+        .filter(code__startswith=election.region.code)
+        .order_by("code"),
+    }
+    if sheet is not None:
+        numbers = sheet.numbers()
+        pairs = pairs_of(election)
+        findings = check_sheet(numbers, rule_context(election, station, ballot_numbers(election)))
+        context.update(
+            sections=_sections(numbers, election.scheme),
+            votes=[(p, numbers.votes.get(p.number)) for p in pairs],
+            findings=findings,
+            history=_history(sheet, election.scheme),
+        )
+    return render(request, "web/sheet.html", context)
+
+
+def _sections(numbers: SheetNumbers, scheme) -> list[dict]:
+    out = []
+    for key, title, rows in SECTIONS:
+        lines = []
+        for row in rows:
+            if row in LPJ_ROWS:
+                lines.append(
+                    {
+                        "label": row_label(row, scheme),
+                        "values": [numbers.get(f"{row}_{s}") for s in SEXES],
+                    }
+                )
+            else:
+                lines.append({"label": field_label(row, scheme), "values": [numbers.get(row)]})
+        out.append({"key": key, "title": title, "lines": lines})
+    return out
+
+
+def _change_label(key: str, scheme) -> str:
+    if key.startswith("votes:"):
+        return _("Suara paslon %(n)s") % {"n": key.split(":", 1)[1]}
+    return field_label(key, scheme)
+
+
+def _history(sheet: TallySheet, scheme) -> list[dict]:
+    entries, previous = [], SheetNumbers()
+    for rev in sheet_history(sheet):
+        current = SheetNumbers.from_dict(rev.numbers)
+        changes = [
+            (_change_label(key, scheme), old, new)
+            for key, old, new in diff_numbers(previous, current)
+        ]
+        entries.append({"rev": rev, "changes": changes})
+        previous = current
+    return list(reversed(entries))
