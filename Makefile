@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: demo test install lint
 
-$(STAMP): pyproject.toml scripts/setup
+$(STAMP): pyproject.toml constraints.txt scripts/setup
 	PYTHON=$(PYTHON) scripts/setup
 	touch $(STAMP)
 
