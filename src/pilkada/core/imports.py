@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 
@@ -39,9 +42,56 @@ class ImportSummary:
         return text
 
 
+MAX_MESSAGES = 1000
+
+
 class ImportRejected(Exception):
     """A file that was not imported at all; ``messages`` name file, sheet, cell and problem."""
 
     def __init__(self, messages: list[str]):
-        self.messages = messages
-        super().__init__("\n".join(messages))
+        self.count = len(messages)
+        self.messages = messages[:MAX_MESSAGES]
+        if self.count > MAX_MESSAGES:
+            self.messages.append(
+                _("… dan %(n)d kesalahan lain.") % {"n": self.count - MAX_MESSAGES}
+            )
+        super().__init__("\n".join(self.messages))
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction of a dry run so that everything is rolled back."""
+
+
+def run_import(
+    path,
+    spec,
+    validate: Callable[[list[dict]], list[RowProblem]],
+    upsert: Callable[[list[dict]], ImportSummary],
+    *,
+    dry_run: bool = False,
+) -> ImportSummary:
+    """The back half of every import: parse, validate all rows, then one upsert.
+
+    Nothing is written unless every cell parses and every row validates; a dry run does the
+    whole upsert inside a transaction and rolls it back, so its summary is exact.
+    """
+    result = spec.parse_file(Path(path))
+    if result.errors:
+        raise ImportRejected([str(e) for e in result.errors])
+    rows = [r.values for r in result.rows]
+    problems = validate(rows)
+    if problems:
+        raise ImportRejected(
+            [result.describe(result.rows[p.index], p.column, p.message) for p in problems]
+        )
+    summary = ImportSummary()
+    try:
+        with transaction.atomic():
+            summary = upsert(rows)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    summary.skipped_total_rows = len(result.skipped_total_rows)
+    summary.ignored_columns = list(result.ignored_columns)
+    return summary

@@ -147,6 +147,8 @@ def validate_pairs(election: Election, rows: list[dict]) -> list[RowProblem]:
     kinds = {p.number: p.kind for p in election.pairs.all()}
     for i, row in enumerate(rows):
         number = row["nomor_urut"]
+        if number < 1:
+            problems.append(RowProblem(i, "nomor_urut", _("nomor urut dimulai dari 1")))
         if number in seen:
             problems.append(
                 RowProblem(
@@ -203,8 +205,8 @@ def upsert_pairs(election: Election, rows: list[dict]) -> ImportSummary:
         kind = _pair_kind(row)
         values = {
             "kind": kind,
-            "head_name": "" if kind == PairKind.EMPTY_BOX else row["nama_calon"],
-            "deputy_name": "" if kind == PairKind.EMPTY_BOX else row["nama_wakil"],
+            "head_name": "" if kind == PairKind.EMPTY_BOX else row.get("nama_calon", ""),
+            "deputy_name": "" if kind == PairKind.EMPTY_BOX else row.get("nama_wakil", ""),
             "parties": _parties(row.get("partai", "")),
         }
         pair = existing.get(row["nomor_urut"])

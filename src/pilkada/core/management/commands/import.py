@@ -1,0 +1,57 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from pilkada.core.imports import ImportRejected
+from pilkada.elections.imports import import_pairs_file
+from pilkada.elections.selectors import ElectionNotFound, get_election
+from pilkada.regions.imports import import_regions_file, import_stations_file
+
+
+class Command(BaseCommand):
+    help = _(
+        "Impor data induk dari berkas .xlsx, .xls, .ods atau .csv. Berkas dengan satu "
+        "kesalahan pun tidak ditulis sama sekali; setiap kesalahan disebut dengan lembar, sel "
+        "dan kolomnya."
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="what", required=True, metavar="wilayah|tps|paslon")
+        for name, text in (
+            ("wilayah", _("kode dan nama wilayah Kemendagri (kolom: kode, nama, tingkat)")),
+            ("tps", _("TPS (kolom: kode_desa, nomor_tps, dpt_l, dpt_p, alamat, lintang, bujur)")),
+            (
+                "paslon",
+                _("pasangan calon (kolom: nomor_urut, nama_calon, nama_wakil, jenis, partai)"),
+            ),
+        ):
+            p = sub.add_parser(name, help=text, description=text)
+            p.add_argument("file", metavar="FILE", help=_("berkas yang diimpor"))
+            p.add_argument(
+                "--dry-run",
+                action="store_true",
+                help=_("periksa dan laporkan tanpa menulis apa pun"),
+            )
+            if name == "paslon":
+                p.add_argument("--election", required=True, help=_("kode pemilihan"))
+
+    def handle(self, *args, **opts):
+        path, dry_run = opts["file"], opts["dry_run"]
+        try:
+            if opts["what"] == "wilayah":
+                summary = import_regions_file(path, dry_run=dry_run)
+            elif opts["what"] == "tps":
+                summary = import_stations_file(path, dry_run=dry_run)
+            else:
+                election = get_election(opts["election"])
+                summary = import_pairs_file(election, path, dry_run=dry_run)
+        except ElectionNotFound as exc:
+            raise CommandError(str(exc)) from None
+        except ImportRejected as exc:
+            for message in exc.messages:
+                self.stderr.write(message)
+            raise CommandError(
+                _("Berkas %(f)s ditolak: %(n)d kesalahan; tidak ada data yang ditulis.")
+                % {"f": path, "n": exc.count}
+            ) from None
+        prefix = _("Uji coba (tidak ada yang ditulis): ") if dry_run else ""
+        self.stdout.write(prefix + summary.describe())
