@@ -33,7 +33,13 @@ class Election(models.Model):
     name = models.CharField(_("nama"), max_length=200)
     kind = models.CharField(_("jenis"), max_length=10, choices=ElectionKind.choices)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="elections", verbose_name=_("wilayah")
+        Region,
+        on_delete=models.PROTECT,
+        related_name="elections",
+        verbose_name=_("wilayah"),
+        null=True,
+        blank=True,
+        help_text=_("Kosong hanya untuk pemilihan presiden (seluruh Indonesia)."),
     )
     polling_date = models.DateField(_("hari pemungutan suara"))
     voter_scheme = models.CharField(
@@ -74,10 +80,23 @@ class Election(models.Model):
                 condition=Q(reserve_percent__gte=0) & Q(reserve_percent__lte=100),
                 name="election_reserve_percent_range",
             ),
+            models.CheckConstraint(
+                condition=Q(region__isnull=False) | Q(kind="presiden"),
+                name="election_region_unless_national",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def area_code(self) -> str:
+        """The code of the region the election covers; ``""`` for a national election."""
+        return self.region.code if self.region_id else ""
+
+    @property
+    def area_name(self) -> str:
+        return self.region.name if self.region_id else str(_("Indonesia"))
 
     @property
     def scheme(self):

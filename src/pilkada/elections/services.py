@@ -76,14 +76,15 @@ def create_election(
             _("Jenis pemilihan '%(v)s' tidak dikenal; pilih salah satu: %(c)s")
             % {"v": kind, "c": ", ".join(ElectionKind.values)}
         )
-    region = Region.objects.filter(code=region_code.strip()).first()
-    if region is None:
+    region_code = (region_code or "").strip()
+    region = Region.objects.filter(code=region_code).first() if region_code else None
+    if region is None and not (kind == ElectionKind.PRESIDEN and not region_code):
         raise ElectionError(
             _("Wilayah dengan kode '%(v)s' belum ada; impor dulu: pilkada import wilayah FILE")
             % {"v": region_code}
         )
     expected_level = KIND_LEVEL.get(kind)
-    if expected_level and region.level != expected_level:
+    if region is not None and expected_level and region.level != expected_level:
         raise ElectionError(
             _("Pemilihan %(kind)s harus meliputi wilayah tingkat %(level)s, bukan %(actual)s.")
             % {
@@ -100,7 +101,8 @@ def create_election(
     if int(voter_limit) < 1:
         raise ElectionError(_("Batas pemilih per TPS harus lebih dari 0."))
     date = _parse_date(polling_date)
-    code = slugify(code or f"{kind}-{region.name}-{date.year}")
+    area = region.name if region else "indonesia"
+    code = slugify(code or f"{kind}-{area}-{date.year}")
     if not name.strip():
         raise ElectionError(_("Nama pemilihan wajib diisi."))
     if Election.objects.filter(code=code).exists():

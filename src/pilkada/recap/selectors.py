@@ -5,12 +5,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from pilkada.elections.models import Election
-from pilkada.recap.compute import Recap, SheetRecord, Station, rollup
+from pilkada.recap.compute import RECAP_LEVELS, Recap, SheetRecord, Station, rollup
 from pilkada.regions import codes
 from pilkada.regions.models import Region
 from pilkada.tallies.selectors import ballot_numbers, checked_sheets, stations_within
-
-RECAP_LEVELS = ("provinsi", "kabkota", "kecamatan", "desa", "tps")
 
 
 class RecapError(ValueError):
@@ -19,21 +17,22 @@ class RecapError(ValueError):
 
 def validate_scope(election: Election, within: str | None, level: str) -> str:
     """The region code to recap, checked against the election's area and the level."""
-    within = (within or election.region.code).strip()
-    if not codes.is_valid_code(within) or not codes.is_within(within, election.region.code):
+    within = (within or election.area_code).strip()
+    valid = within == "" or codes.is_valid_code(within)
+    if not valid or not codes.is_within(within, election.area_code):
         raise RecapError(
             _("Wilayah '%(code)s' tidak berada dalam wilayah pemilihan %(election)s (%(area)s).")
-            % {"code": within, "election": election.name, "area": election.region.code}
+            % {"code": within, "election": election.name, "area": election.area_name}
         )
     if level not in RECAP_LEVELS:
         raise RecapError(
             _("Tingkat '%(level)s' tidak dikenal; pilih salah satu: %(levels)s")
             % {"level": level, "levels": ", ".join(RECAP_LEVELS)}
         )
-    if not Region.objects.filter(code=within).exists():
+    if within and not Region.objects.filter(code=within).exists():
         raise RecapError(_("Wilayah dengan kode '%(code)s' tidak ada.") % {"code": within})
     depth = RECAP_LEVELS.index(level)
-    if depth <= within.count("."):
+    if within and depth <= within.count("."):
         raise RecapError(
             _("Tingkat %(level)s harus di bawah tingkat wilayah %(code)s.")
             % {"level": level, "code": within}
@@ -58,5 +57,5 @@ def election_recap(election: Election, *, within: str | None = None, level: str)
 
 def region_names(recap: Recap) -> dict[str, str]:
     """Names of the regions a recap's rows and total refer to, by code."""
-    wanted = {recap.within} | {r.code for r in recap.rows if "." in r.code}
+    wanted = {recap.within} | {r.code for r in recap.rows if r.code[2:3] in ("", ".")}
     return dict(Region.objects.filter(code__in=wanted).values_list("code", "name"))

@@ -36,7 +36,8 @@ def ancestors(code: str) -> list[str]:
 
 
 def is_within(code: str, ancestor: str) -> bool:
-    return code == ancestor or code.startswith(ancestor + ".")
+    """Whether ``code`` is ``ancestor`` or lies under it; everything lies under ``""``."""
+    return ancestor == "" or code == ancestor or code.startswith(ancestor + ".")
 
 
 def is_kelurahan(desa_code: str) -> bool:

@@ -27,7 +27,7 @@ class CheckedSheet:
 
 def stations_within(election: Election, within: str | None = None):
     """The TPS of an election's area (optionally only those under region ``within``)."""
-    scope = within_q("desa__code", within or election.region.code)
+    scope = within_q("desa__code", within or election.area_code)
     return PollingStation.objects.filter(scope).select_related("desa")
 
 
@@ -50,7 +50,7 @@ def checked_sheets(election: Election, within: str | None = None) -> list[Checke
 
     Three queries whatever the number of sheets: sheets with their TPS, all votes, pairs.
     """
-    code = within or election.region.code
+    code = within or election.area_code
     sheets = list(
         TallySheet.objects.filter(within_q("polling_station__desa__code", code), election=election)
         .select_related("polling_station__desa")

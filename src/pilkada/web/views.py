@@ -41,43 +41,48 @@ def home(request):
 @login_required
 def recap_view(request, code: str, region: str | None = None):
     election = _election_or_404(code)
-    region = region or election.region.code
-    level = RECAP_LEVELS[region.count(".") + 1] if region.count(".") < 4 else None
+    region = election.area_code if region is None else region
+    depth = region.count(".") + 1 if region else 0
+    if depth >= len(RECAP_LEVELS):
+        raise Http404
+    level = RECAP_LEVELS[depth]
     try:
-        if level is None:
-            raise RecapError("")
         recap = election_recap(election, within=region, level=level)
     except RecapError:
         raise Http404 from None
     names = region_names(recap)
     pairs = pairs_of(election)
-    rows = [_display_row(r, names.get(r.code, ""), pairs) for r in recap.rows]
-    breadcrumbs = [
-        r
-        for r in Region.objects.filter(code__in=codes.ancestors(region)).order_by("code")
-        if codes.is_within(r.code, election.region.code)
-    ]
+    rows = [_display_row(r, names.get(r.code, ""), pairs, level) for r in recap.rows]
     return render(
         request,
         "web/recap.html",
         {
             "election": election,
-            "region": Region.objects.get(code=region),
-            "breadcrumbs": breadcrumbs,
+            "area_code": region,
+            "area_name": names.get(region) or election.area_name,
+            "breadcrumbs": _breadcrumbs(election, region),
             "level": level,
             "pairs": pairs,
             "rows": rows,
-            "total": _display_row(recap.total, names.get(region, ""), pairs),
+            "total": _display_row(recap.total, names.get(region, ""), pairs, ""),
         },
     )
 
 
-def _display_row(row, name: str, pairs) -> dict:
+def _breadcrumbs(election, code: str) -> list[Region]:
+    """The regions from the election's area down to ``code``, for navigation."""
+    if not code:
+        return []
+    regions = Region.objects.filter(code__in=codes.ancestors(code)).order_by("code")
+    return [r for r in regions if codes.is_within(r.code, election.area_code)]
+
+
+def _display_row(row, name: str, pairs, level: str) -> dict:
     shares = row.shares
     return {
         "code": row.code,
         "name": name,
-        "is_tps": "." not in row.code,
+        "is_tps": level == "tps",
         "tps_reported": row.tps_reported,
         "tps_total": row.tps_total,
         "registered": format_int(row.registered),
@@ -104,16 +109,14 @@ def sheet_view(request, code: str, tps_id: str):
     station = get_object_or_404(
         PollingStation.objects.select_related("desa"), desa__code=desa_code, number=number
     )
-    if not codes.is_within(desa_code, election.region.code):
+    if not codes.is_within(desa_code, election.area_code):
         raise Http404
     sheet = TallySheet.objects.filter(election=election, polling_station=station).first()
     context = {
         "election": election,
         "station": station,
         "sheet": sheet,
-        "breadcrumbs": Region.objects.filter(code__in=codes.ancestors(desa_code))
-        .filter(code__startswith=election.region.code)
-        .order_by("code"),
+        "breadcrumbs": _breadcrumbs(election, desa_code),
     }
     if sheet is not None:
         numbers = sheet.numbers()

@@ -110,3 +110,12 @@ def test_empty_box_only_for_single_pair(gumas_regions):
     assert box.kind == PairKind.EMPTY_BOX and box.display_name == "Kotak kosong"
     third = [{"nomor_urut": 3, "nama_calon": "C", "nama_wakil": "D", "partai": "Q"}]
     assert [p.column for p in validate_pairs(e, third)] == ["jenis"]
+
+
+def test_national_election_needs_no_region_but_others_do(gumas_regions):
+    e = create_election(
+        name="Pilpres uji", kind="presiden", region_code="", polling_date="2024-02-14"
+    )
+    assert e.region is None and e.area_code == "" and e.code == "presiden-indonesia-2024"
+    with pytest.raises(ElectionError, match="belum ada"):
+        create_election(name="X", kind="bupati", region_code="", polling_date="2024-11-27")

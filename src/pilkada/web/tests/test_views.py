@@ -74,3 +74,16 @@ def test_unknown_scope_is_404(user_client, election):
     assert user_client.get(reverse("web:recap", args=["uji", "63.01"])).status_code == 404
     assert user_client.get(reverse("web:recap-top", args=["tidak-ada"])).status_code == 404
     assert user_client.get(reverse("web:sheet", args=["uji", "123"])).status_code == 404
+
+
+def test_national_election_drills_from_provinces(user_client, small_area):
+    from pilkada.elections.services import create_election
+
+    create_election(
+        name="Pilpres Uji", kind="presiden", region_code="", polling_date="2024-02-14", code="pp"
+    )
+    top = user_client.get(reverse("web:recap-top", args=["pp"])).content.decode()
+    assert "Kalimantan Tengah" in top and reverse("web:recap", args=["pp", "62"]) in top
+    assert "Indonesia" in top
+    prov = user_client.get(reverse("web:recap", args=["pp", "62"]))
+    assert prov.status_code == 200 and "Kabupaten Gunung Mas" in prov.content.decode()

@@ -18,7 +18,12 @@ class Command(BaseCommand):
             "--kind", required=True, choices=ElectionKind.values, help=_("jenis pemilihan")
         )
         create.add_argument(
-            "--region", required=True, help=_("kode wilayah Kemendagri, misalnya 62.10")
+            "--region",
+            default="",
+            help=_(
+                "kode wilayah Kemendagri, misalnya 62.10 (wajib, kecuali pemilihan presiden "
+                "yang meliputi seluruh Indonesia)"
+            ),
         )
         create.add_argument("--date", required=True, help=_("hari pemungutan suara, TTTT-BB-HH"))
         create.add_argument(
@@ -66,8 +71,8 @@ class Command(BaseCommand):
                             "kode": e.code,
                             "nama": e.name,
                             "jenis": e.kind,
-                            "wilayah": e.region.code,
-                            "nama_wilayah": e.region.name,
+                            "wilayah": e.area_code,
+                            "nama_wilayah": e.area_name,
                             "tanggal": e.polling_date.isoformat(),
                             "skema": e.voter_scheme,
                             "batas_pemilih_tps": e.voter_limit,
@@ -87,7 +92,7 @@ class Command(BaseCommand):
                     (
                         e.code,
                         e.name,
-                        f"{e.region.code} {e.region.name}",
+                        f"{e.area_code} {e.area_name}".strip(),
                         e.polling_date.isoformat(),
                         e.voter_scheme,
                     )
