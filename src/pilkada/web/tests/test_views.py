@@ -87,3 +87,11 @@ def test_national_election_drills_from_provinces(user_client, small_area):
     assert "Indonesia" in top
     prov = user_client.get(reverse("web:recap", args=["pp", "62"]))
     assert prov.status_code == 200 and "Kabupaten Gunung Mas" in prov.content.decode()
+
+
+def test_indonesian_by_default_even_for_an_english_browser(client, db):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert page.status_code == 200
+    assert '<html lang="id">' in page.content.decode()
+    client.cookies["django_language"] = "en"
+    assert '<html lang="en">' in client.get(reverse("login")).content.decode()
