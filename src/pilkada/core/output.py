@@ -10,6 +10,14 @@ from collections.abc import Sequence
 FORMATS = ("table", "json", "csv")
 
 
+def simulated_notice(election, stream) -> None:
+    """Say so when an election's data is simulated (on stderr for machine formats)."""
+    from django.utils.translation import gettext as _
+
+    if election.is_simulated:
+        stream.write(_("DATA SIMULASI — bukan hasil pemilihan sebenarnya."))
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence], right: set[int] | None = None) -> str:
     """A fixed-width text table; columns in ``right`` are right-aligned (numbers)."""
     right = right or set()

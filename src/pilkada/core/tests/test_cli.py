@@ -142,3 +142,19 @@ def test_election_create_and_list(demo):
             "--date",
             "2024-11-27",
         )
+
+
+def test_simulated_label_goes_to_stderr_for_machine_formats(demo):
+    out, err = StringIO(), StringIO()
+    call_command(
+        "recap",
+        "--election",
+        ELECTION_CODE,
+        "--level",
+        "kecamatan",
+        "--format",
+        "csv",
+        stdout=out,
+        stderr=err,
+    )
+    assert "DATA SIMULASI" in err.getvalue() and "SIMULASI" not in out.getvalue()

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from pilkada.core.output import table, to_json
+from pilkada.core.output import simulated_notice, table, to_json
 from pilkada.elections.selectors import ElectionNotFound, get_election
 from pilkada.tallies.selectors import checked_sheets
 
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         except ElectionNotFound as exc:
             raise CommandError(str(exc)) from None
         checked = checked_sheets(election, opts["region"])
+        simulated_notice(election, self.stdout if opts["format"] == "table" else self.stderr)
         flagged = []
         for c in checked:
             findings = [f for f in c.findings if not opts["errors_only"] or f.severity == "error"]

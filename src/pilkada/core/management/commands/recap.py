@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from pilkada.core.output import FORMATS, table, to_csv, to_json
+from pilkada.core.output import FORMATS, simulated_notice, table, to_csv, to_json
 from pilkada.elections.selectors import ElectionNotFound, get_election
 from pilkada.recap.report import flat_headers, flat_row, recap_dict
 from pilkada.recap.selectors import RECAP_LEVELS, RecapError, election_recap, region_names
@@ -35,6 +35,7 @@ class Command(BaseCommand):
         except (ElectionNotFound, RecapError) as exc:
             raise CommandError(str(exc)) from None
         names = region_names(recap)
+        simulated_notice(election, self.stdout if opts["format"] == "table" else self.stderr)
         numbers = recap.ballot_numbers
         if opts["format"] == "json":
             data = recap_dict(recap, names)
@@ -51,8 +52,6 @@ class Command(BaseCommand):
         if opts["format"] == "csv":
             self.stdout.write(to_csv(headers, [*rows, total]), ending="")
             return
-        if election.is_simulated:
-            self.stdout.write(_("DATA SIMULASI — bukan hasil pemilihan sebenarnya."))
         self.stdout.write(f"{election.name} — {recap.within} {names.get(recap.within, '')}")
         right = set(range(2, len(headers)))
         self.stdout.write(table(headers, [*rows, total], right=right), ending="")
