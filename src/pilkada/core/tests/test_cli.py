@@ -158,3 +158,16 @@ def test_simulated_label_goes_to_stderr_for_machine_formats(demo):
         stderr=err,
     )
     assert "DATA SIMULASI" in err.getvalue() and "SIMULASI" not in out.getvalue()
+
+
+def test_argument_errors_and_help_are_indonesian(db, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["recap", "--election", "x", "--level", "rt"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "kesalahan" in err and "pilihan tidak sah" in err and "error" not in err
+    with pytest.raises(SystemExit):
+        main(["import", "tps", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("pemakaian: pilkada import tps")
+    assert "tampilkan bantuan ini" in out and "--settings" not in out

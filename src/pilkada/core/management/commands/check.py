@@ -1,20 +1,23 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from pilkada.core.command import PilkadaCommand
 from pilkada.core.output import simulated_notice, table, to_json
 from pilkada.elections.selectors import ElectionNotFound, get_election
 from pilkada.tallies.selectors import checked_sheets
 
 
-class Command(BaseCommand):
+class Command(PilkadaCommand):
     help = _(
         "Periksa formulir C.Hasil sebuah pemilihan terhadap aturan R1–R13 dan tampilkan "
         "formulir yang melanggar, dengan temuannya. Keluar dengan kode 1 bila ada kesalahan."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--election", required=True, help=_("kode pemilihan"))
-        parser.add_argument("--region", default=None, help=_("hanya TPS di bawah kode wilayah ini"))
+        parser.add_argument("--election", required=True, metavar="KODE", help=_("kode pemilihan"))
+        parser.add_argument(
+            "--region", default=None, metavar="KODE", help=_("hanya TPS di bawah kode wilayah ini")
+        )
         parser.add_argument("--format", choices=("table", "json"), default="table")
         parser.add_argument(
             "--errors-only", action="store_true", help=_("hanya kesalahan, tanpa peringatan")

@@ -1,12 +1,12 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from pilkada.core.command import PilkadaCommand
 from pilkada.core.server import serve
 from pilkada.demo.load import DEMO_PASSWORD, DEMO_USERNAME, ensure_demo_user, load_demo
 
 
-class Command(BaseCommand):
+class Command(PilkadaCommand):
     help = _(
         "Muat pemilihan contoh Kabupaten Gunung Mas (wilayah resmi, TPS dan hasil SIMULASI) "
         "sekali, lalu jalankan server web dan cetak akun masuknya."

@@ -1,13 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from pilkada.core.command import PilkadaCommand
 from pilkada.core.output import table, to_json
 from pilkada.elections.models import ElectionKind, VoterSchemeCode
 from pilkada.elections.selectors import list_elections
 from pilkada.elections.services import ElectionError, create_election
 
 
-class Command(BaseCommand):
+class Command(PilkadaCommand):
     help = _("Buat pemilihan baru atau tampilkan daftar pemilihan.")
 
     def add_arguments(self, parser):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         create.add_argument(
             "--region",
             default="",
+            metavar="KODE",
             help=_(
                 "kode wilayah Kemendagri, misalnya 62.10 (wajib, kecuali pemilihan presiden "
                 "yang meliputi seluruh Indonesia)"

@@ -1,13 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from pilkada.core.command import PilkadaCommand
 from pilkada.core.imports import ImportRejected
 from pilkada.elections.imports import import_pairs_file
 from pilkada.elections.selectors import ElectionNotFound, get_election
 from pilkada.regions.imports import import_regions_file, import_stations_file
 
 
-class Command(BaseCommand):
+class Command(PilkadaCommand):
     help = _(
         "Impor data induk dari berkas .xlsx, .xls, .ods atau .csv. Berkas dengan satu "
         "kesalahan pun tidak ditulis sama sekali; setiap kesalahan disebut dengan lembar, sel "
@@ -32,7 +33,9 @@ class Command(BaseCommand):
                 help=_("periksa dan laporkan tanpa menulis apa pun"),
             )
             if name == "paslon":
-                p.add_argument("--election", required=True, help=_("kode pemilihan"))
+                p.add_argument(
+                    "--election", required=True, metavar="KODE", help=_("kode pemilihan")
+                )
 
     def handle(self, *args, **opts):
         path, dry_run = opts["file"], opts["dry_run"]

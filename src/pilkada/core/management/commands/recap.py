@@ -1,23 +1,25 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from pilkada.core.command import PilkadaCommand
 from pilkada.core.output import FORMATS, simulated_notice, table, to_csv, to_json
 from pilkada.elections.selectors import ElectionNotFound, get_election
 from pilkada.recap.report import flat_headers, flat_row, recap_dict
 from pilkada.recap.selectors import RECAP_LEVELS, RecapError, election_recap, region_names
 
 
-class Command(BaseCommand):
+class Command(PilkadaCommand):
     help = _(
         "Rekapitulasi hasil sebuah pemilihan: satu baris per wilayah anak pada tingkat yang "
         "diminta, ditambah jumlahnya."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--election", required=True, help=_("kode pemilihan"))
+        parser.add_argument("--election", required=True, metavar="KODE", help=_("kode pemilihan"))
         parser.add_argument(
             "--region",
             default=None,
+            metavar="KODE",
             help=_("kode wilayah yang direkap (bawaan: seluruh wilayah pemilihan)"),
         )
         parser.add_argument(

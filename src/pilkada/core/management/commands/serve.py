@@ -1,10 +1,10 @@
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from pilkada.core.command import PilkadaCommand
 from pilkada.core.server import serve
 
 
-class Command(BaseCommand):
+class Command(PilkadaCommand):
     help = _("Jalankan server web Pilkada (waitress, multi-thread) untuk kantor atau laptop.")
 
     def add_arguments(self, parser):
