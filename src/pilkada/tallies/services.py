@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from pilkada.elections.models import Election
+from pilkada.regions import codes
 from pilkada.regions.models import PollingStation
 from pilkada.tallies.form import FIELDS, SheetNumbers, diff_numbers, merge_numbers
 from pilkada.tallies.models import (
@@ -17,6 +18,8 @@ from pilkada.tallies.models import (
     TallySheet,
     TallySheetRevision,
 )
+from pilkada.tallies.rules import check_sheet, has_errors
+from pilkada.tallies.selectors import ballot_numbers, rule_context
 
 
 class SheetWriteError(Exception):
@@ -29,18 +32,21 @@ class StaleSheet(SheetWriteError):
     def __init__(self, sheet: TallySheet | None, expected: int | None):
         self.sheet = sheet
         self.expected = expected
-        current = sheet.version if sheet else None
-        super().__init__(
-            _(
+        if sheet is None:
+            message = _(
+                "Formulir ini sudah tidak ada lagi (versi yang Anda baca %(expected)s). "
+                "Muat ulang lalu periksa."
+            ) % {"expected": expected}
+        else:
+            message = _(
                 "Formulir %(tps)s sudah diubah orang lain (versi sekarang %(current)s, "
                 "versi yang Anda baca %(expected)s). Muat ulang lalu periksa perubahannya."
-            )
-            % {
-                "tps": sheet.polling_station if sheet else "",
-                "current": current,
+            ) % {
+                "tps": sheet.polling_station,
+                "current": sheet.version,
                 "expected": expected if expected is not None else _("belum ada"),
             }
-        )
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,11 @@ def save_sheet(
     """
     pair_ids = _pair_ids(election) if pair_ids is None else pair_ids
     _check_ballot_numbers(numbers, pair_ids)
+    if not codes.is_within(station.desa.code, election.area_code):
+        raise SheetWriteError(
+            _("TPS %(tps)s (%(code)s) berada di luar wilayah pemilihan %(election)s.")
+            % {"tps": station, "code": station.sirekap_id, "election": election.name}
+        )
     sheet = (
         TallySheet.objects.select_for_update()
         .filter(election=election, polling_station=station)
@@ -122,10 +133,19 @@ def save_sheet(
         sheet = TallySheet(election=election, polling_station=station, version=1)
     else:
         sheet.version += 1
+        if sheet.status == SheetStatus.VERIFIED:  # new numbers need a new verification
+            sheet.status = SheetStatus.SUBMITTED
     for name in FIELDS:
         setattr(sheet, name, new.get(name))
     sheet.updated_by = user
-    sheet.save()
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent first save loses cleanly
+            sheet.save()
+    except IntegrityError:
+        raise StaleSheet(
+            TallySheet.objects.filter(election=election, polling_station=station).first(),
+            expected_version,
+        ) from None
     _write_votes(sheet, new, pair_ids, created)
     _record_revision(sheet, new, user, source)
     return SaveOutcome(sheet, created=created, changed=True)
@@ -166,28 +186,59 @@ def _record_revision(sheet: TallySheet, numbers: SheetNumbers, user, source: Sou
     )
 
 
+def _numbers_author_id(sheet: TallySheet) -> int | None:
+    """Who last changed the numbers (status changes keep the numbers and don't count)."""
+    revisions = list(sheet.revisions.order_by("version").values_list("numbers", "created_by_id"))
+    author = None
+    previous = None
+    for numbers, created_by_id in revisions:
+        if numbers != previous:
+            author = created_by_id
+        previous = numbers
+    return author
+
+
+def _check_verifiable(sheet: TallySheet, user, source: Source) -> None:
+    if user is None and source.kind != ChangeSource.DEMO:
+        raise SheetWriteError(_("Verifikasi harus dilakukan oleh pengguna yang masuk."))
+    if user is not None and _numbers_author_id(sheet) == user.pk:
+        raise SheetWriteError(
+            _("Formulir tidak boleh diverifikasi oleh orang yang memasukkan angkanya.")
+        )
+    election, station = sheet.election, sheet.polling_station
+    findings = check_sheet(
+        sheet.numbers(), rule_context(election, station, ballot_numbers(election))
+    )
+    if has_errors(findings):
+        rules = sorted({f.rule for f in findings if f.severity == "error"})
+        raise SheetWriteError(
+            _("Formulir %(tps)s belum dapat diverifikasi: ada kesalahan %(rules)s.")
+            % {"tps": station, "rules": ", ".join(rules)}
+        )
+
+
 @transaction.atomic
 def set_status(
     sheet: TallySheet, status: str, *, expected_version: int, user=None, source=Source()
 ) -> TallySheet:
     """Move a sheet to ``status`` (draft, submitted, verified, disputed) as a new version.
 
-    Verification must come from someone other than the last person who entered the numbers.
+    Verification needs a signed-in user other than the one who last entered the numbers,
+    and a sheet without rule errors.
     """
-    locked = TallySheet.objects.select_for_update().get(pk=sheet.pk)
+    locked = (
+        TallySheet.objects.select_for_update()
+        .select_related("election", "polling_station__desa")
+        .get(pk=sheet.pk)
+    )
     if locked.version != expected_version:
         raise StaleSheet(locked, expected_version)
     if status not in SheetStatus.values:
         raise SheetWriteError(_("Status tidak dikenal: %(s)s") % {"s": status})
-    if (
-        status == SheetStatus.VERIFIED
-        and user is not None
-        and locked.updated_by_id is not None
-        and locked.updated_by_id == user.pk
-    ):
-        raise SheetWriteError(
-            _("Formulir tidak boleh diverifikasi oleh orang yang memasukkan angkanya.")
-        )
+    if locked.status == status:
+        return locked
+    if status == SheetStatus.VERIFIED:
+        _check_verifiable(locked, user, source)
     locked.status = status
     locked.version += 1
     locked.updated_by = user

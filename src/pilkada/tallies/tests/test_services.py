@@ -169,3 +169,66 @@ def test_verified_sheet_needs_reason_and_other_verifier(election, station):
     assert fixed.sheet.version == 3
     notes = list(TallySheetRevision.objects.order_by("version").values_list("note", flat=True))
     assert notes[-1] == "Salah baca angka pada C.Hasil"
+
+
+def test_verification_rules(election, small_area):
+    users = get_user_model().objects
+    a, b = users.create_user("a", password="x"), users.create_user("b", password="x")
+    st = small_area[0]
+    out = save_sheet(
+        election=election,
+        station=st,
+        expected_version=None,
+        user=a,
+        numbers=SheetNumbers(fields={"valid_votes": 150}, votes={1: 100, 2: 50}),
+    )
+    sheet = set_status(out.sheet, "submitted", expected_version=1, user=b)
+    # b only changed the status: a still entered the numbers
+    with pytest.raises(SheetWriteError, match="orang yang memasukkan"):
+        set_status(sheet, "verified", expected_version=2, user=a)
+    with pytest.raises(SheetWriteError, match="pengguna yang masuk"):
+        set_status(sheet, "verified", expected_version=2, user=None)
+    sheet = set_status(sheet, "verified", expected_version=2, user=b)
+    assert sheet.status == "verified"
+    # a corrected number needs a new verification
+    out = save_sheet(
+        election=election,
+        station=st,
+        expected_version=3,
+        user=b,
+        numbers=SheetNumbers(votes={1: 90}),
+        source=Source(note="salah ketik"),
+    )
+    assert out.sheet.status == "submitted"
+
+
+def test_sheet_with_rule_errors_cannot_be_verified(election, small_area):
+    users = get_user_model().objects
+    a, b = users.create_user("a", password="x"), users.create_user("b", password="x")
+    out = save_sheet(
+        election=election,
+        station=small_area[0],
+        expected_version=None,
+        user=a,
+        numbers=SheetNumbers(fields={"valid_votes": 10}, votes={1: 826, 2: 5}),
+    )
+    with pytest.raises(SheetWriteError, match="R5"):
+        set_status(out.sheet, "verified", expected_version=1, user=b)
+    assert TallySheet.objects.get().status == "draft"
+
+
+def test_station_outside_the_election_area_is_refused(election, region):
+    from pilkada.regions.models import PollingStation
+
+    region("63")
+    region("63.01")
+    region("63.01.01")
+    desa = region("63.01.01.2001")
+    outside = PollingStation.objects.create(desa=desa, number="001")
+    with pytest.raises(SheetWriteError, match="di luar wilayah"):
+        save_sheet(
+            election=election,
+            station=outside,
+            expected_version=None,
+            numbers=SheetNumbers(votes={1: 1}),
+        )
