@@ -52,9 +52,19 @@ def _parse_percent(value) -> Decimal:
         pct = Decimal(str(value).replace(",", "."))
     except InvalidOperation:
         pct = Decimal(-1)
-    if not (0 <= pct <= 100):
-        raise ElectionError(_("Persen cadangan '%(v)s' harus angka 0–100.") % {"v": value})
+    if not pct.is_finite() or not (0 <= pct < 100) or pct != pct.quantize(Decimal("0.01")):
+        raise ElectionError(
+            _(
+                "Persen cadangan '%(v)s' harus angka 0 sampai di bawah 100, paling banyak dua "
+                "desimal (misalnya 2,5)."
+            )
+            % {"v": value}
+        )
     return pct
+
+
+MAX_VOTER_LIMIT = 10_000
+MAX_NAME = 200
 
 
 @transaction.atomic
@@ -77,8 +87,12 @@ def create_election(
             % {"v": kind, "c": ", ".join(ElectionKind.values)}
         )
     region_code = (region_code or "").strip()
+    if kind == ElectionKind.PRESIDEN and region_code:
+        raise ElectionError(_("Pemilihan presiden meliputi seluruh Indonesia: kosongkan --region."))
+    if kind != ElectionKind.PRESIDEN and not region_code:
+        raise ElectionError(_("Kode wilayah pemilihan wajib diisi (--region)."))
     region = Region.objects.filter(code=region_code).first() if region_code else None
-    if region is None and not (kind == ElectionKind.PRESIDEN and not region_code):
+    if region is None and region_code:
         raise ElectionError(
             _("Wilayah dengan kode '%(v)s' belum ada; impor dulu: pilkada import wilayah FILE")
             % {"v": region_code}
@@ -98,13 +112,21 @@ def create_election(
             _("Skema kategori pemilih '%(v)s' tidak dikenal; pilih 2018 atau 2024.")
             % {"v": voter_scheme}
         )
-    if int(voter_limit) < 1:
-        raise ElectionError(_("Batas pemilih per TPS harus lebih dari 0."))
+    if not 1 <= int(voter_limit) <= MAX_VOTER_LIMIT:
+        raise ElectionError(
+            _("Batas pemilih per TPS harus 1 sampai %(max)d.") % {"max": MAX_VOTER_LIMIT}
+        )
     date = _parse_date(polling_date)
     area = region.name if region else "indonesia"
     code = slugify(code or f"{kind}-{area}-{date.year}")
-    if not name.strip():
-        raise ElectionError(_("Nama pemilihan wajib diisi."))
+    if not code or len(code) > Election._meta.get_field("code").max_length:
+        raise ElectionError(
+            _("Kode pemilihan harus berisi huruf atau angka, paling banyak 60 karakter.")
+        )
+    if not name.strip() or len(name.strip()) > MAX_NAME:
+        raise ElectionError(
+            _("Nama pemilihan wajib diisi, paling banyak %(max)d karakter.") % {"max": MAX_NAME}
+        )
     if Election.objects.filter(code=code).exists():
         raise ElectionError(_("Kode pemilihan '%(v)s' sudah dipakai.") % {"v": code})
     return Election.objects.create(
@@ -131,7 +153,10 @@ PAIR_KIND_WORDS = {
 }
 
 
-def _pair_kind(row: dict) -> str | None:
+def _pair_kind(row: dict, existing: CandidatePair | None = None) -> str | None:
+    """The kind a row asks for; a file without jenis/partai columns keeps the stored kind."""
+    if existing is not None and "jenis" not in row and "partai" not in row:
+        return existing.kind
     word = " ".join((row.get("jenis") or "").lower().split())
     if not word:
         return PairKind.PARTY if row.get("partai") else PairKind.INDEPENDENT
@@ -146,11 +171,12 @@ def validate_pairs(election: Election, rows: list[dict]) -> list[RowProblem]:
     """Rows: ``nomor_urut``, ``nama_calon``, ``nama_wakil``, optional ``jenis``, ``partai``."""
     problems: list[RowProblem] = []
     seen: set[int] = set()
-    kinds = {p.number: p.kind for p in election.pairs.all()}
+    stored = {p.number: p for p in election.pairs.all()}
+    kinds = {n: p.kind for n, p in stored.items()}
     for i, row in enumerate(rows):
         number = row["nomor_urut"]
-        if number < 1:
-            problems.append(RowProblem(i, "nomor_urut", _("nomor urut dimulai dari 1")))
+        if not 1 <= number <= 99:
+            problems.append(RowProblem(i, "nomor_urut", _("nomor urut harus 1 sampai 99")))
         if number in seen:
             problems.append(
                 RowProblem(
@@ -160,7 +186,7 @@ def validate_pairs(election: Election, rows: list[dict]) -> list[RowProblem]:
                 )
             )
         seen.add(number)
-        kind = _pair_kind(row)
+        kind = _pair_kind(row, stored.get(number))
         if kind is None:
             problems.append(
                 RowProblem(
@@ -174,9 +200,18 @@ def validate_pairs(election: Election, rows: list[dict]) -> list[RowProblem]:
         kinds[number] = kind
         if kind != PairKind.EMPTY_BOX:
             for column in ("nama_calon", "nama_wakil"):
+                if column not in row and number in stored:
+                    continue  # not in this file: the stored name stays
                 if not row.get(column):
                     problems.append(RowProblem(i, column, _("nama wajib diisi")))
-        if kind == PairKind.PARTY and not _parties(row.get("partai", "")):
+                elif len(row[column]) > MAX_NAME:
+                    problems.append(
+                        RowProblem(
+                            i, column, _("nama paling banyak %(n)d karakter") % {"n": MAX_NAME}
+                        )
+                    )
+        keeps_parties = "partai" not in row and number in stored
+        if kind == PairKind.PARTY and not keeps_parties and not _parties(row.get("partai", "")):
             problems.append(
                 RowProblem(i, "partai", _("paslon dari partai wajib menyebut partai pengusungnya"))
             )
@@ -200,18 +235,23 @@ def validate_pairs(election: Election, rows: list[dict]) -> list[RowProblem]:
 
 @transaction.atomic
 def upsert_pairs(election: Election, rows: list[dict]) -> ImportSummary:
-    """Create or update an election's candidate pairs by ballot number."""
+    """Create or update an election's candidate pairs by ballot number.
+
+    Columns a file does not have leave the stored values as they are.
+    """
     summary = ImportSummary()
     existing = {p.number: p for p in election.pairs.all()}
     for row in rows:
-        kind = _pair_kind(row)
-        values = {
-            "kind": kind,
-            "head_name": "" if kind == PairKind.EMPTY_BOX else row.get("nama_calon", ""),
-            "deputy_name": "" if kind == PairKind.EMPTY_BOX else row.get("nama_wakil", ""),
-            "parties": _parties(row.get("partai", "")),
-        }
         pair = existing.get(row["nomor_urut"])
+        kind = _pair_kind(row, pair)
+        values = {"kind": kind}
+        for column, attr in (("nama_calon", "head_name"), ("nama_wakil", "deputy_name")):
+            if kind == PairKind.EMPTY_BOX:
+                values[attr] = ""
+            elif column in row or pair is None:
+                values[attr] = row.get(column, "")
+        if "partai" in row or pair is None:
+            values["parties"] = _parties(row.get("partai", ""))
         if pair is None:
             CandidatePair.objects.create(election=election, number=row["nomor_urut"], **values)
             summary.created += 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -35,6 +37,12 @@ def validate_regions(rows: list[dict]) -> list[RowProblem]:
         in_file.setdefault(code, i)
         if not row.get("nama"):
             problems.append(RowProblem(i, "nama", _("nama wilayah wajib diisi")))
+        elif len(row["nama"]) > MAX_NAME:
+            problems.append(
+                RowProblem(
+                    i, "nama", _("nama wilayah paling banyak %(n)d karakter") % {"n": MAX_NAME}
+                )
+            )
         word = (row.get("tingkat") or "").strip().lower()
         if word:
             level = LEVEL_WORDS.get(word)
@@ -90,6 +98,40 @@ def upsert_regions(rows: list[dict]) -> ImportSummary:
     return summary
 
 
+MAX_NAME = 200
+MAX_TPS_VOTERS = 100_000  # far above any TPS limit; guards the database column
+COORDINATE_RANGES = {"lintang": Decimal(90), "bujur": Decimal(180)}
+
+
+def _station_value_problems(i: int, row: dict) -> list[RowProblem]:
+    problems = []
+    for column in ("dpt_l", "dpt_p"):
+        if row[column] > MAX_TPS_VOTERS:
+            problems.append(
+                RowProblem(
+                    i, column, _("%(v)d pemilih terlalu banyak untuk satu TPS") % {"v": row[column]}
+                )
+            )
+    for column, limit in COORDINATE_RANGES.items():
+        value = row.get(column)
+        if (
+            value is not None
+            and value != ""
+            and (abs(value) > limit or value != value.quantize(Decimal("0.000001")))
+        ):
+            problems.append(
+                RowProblem(
+                    i,
+                    column,
+                    _("koordinat %(v)s harus antara -%(lim)s dan %(lim)s, paling banyak 6 desimal")
+                    % {"v": value, "lim": limit},
+                )
+            )
+    if len(row.get("alamat") or "") > 300:
+        problems.append(RowProblem(i, "alamat", _("alamat paling banyak 300 karakter")))
+    return problems
+
+
 STATION_FIELDS = ("registered_men", "registered_women", "address", "latitude", "longitude")
 
 
@@ -112,6 +154,7 @@ def validate_stations(rows: list[dict]) -> list[RowProblem]:
                     % {"c": row["kode_desa"]},
                 )
             )
+        problems.extend(_station_value_problems(i, row))
         key = (row["kode_desa"], row["nomor_tps"])
         if key in seen:
             problems.append(

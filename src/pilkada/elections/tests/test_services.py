@@ -30,6 +30,13 @@ def test_create_and_find_election(gumas_regions):
         ({"polling_date": "27/11/2024"}, "TTTT-BB-HH"),
         ({"voter_scheme": "2019"}, "Skema"),
         ({"reserve_percent": "abc"}, "cadangan"),
+        ({"reserve_percent": "100"}, "cadangan"),
+        ({"reserve_percent": "NaN"}, "cadangan"),
+        ({"reserve_percent": "2.555"}, "cadangan"),
+        ({"voter_limit": 99_999_999_999}, "Batas pemilih"),
+        ({"code": "!!!"}, "Kode pemilihan"),
+        ({"code": "x" * 61}, "Kode pemilihan"),
+        ({"name": "x" * 201}, "Nama pemilihan"),
         ({"name": "  "}, "Nama pemilihan"),
     ],
 )
@@ -117,5 +124,27 @@ def test_national_election_needs_no_region_but_others_do(gumas_regions):
         name="Pilpres uji", kind="presiden", region_code="", polling_date="2024-02-14"
     )
     assert e.region is None and e.area_code == "" and e.code == "presiden-indonesia-2024"
-    with pytest.raises(ElectionError, match="belum ada"):
+    with pytest.raises(ElectionError, match="wajib diisi"):
         create_election(name="X", kind="bupati", region_code="", polling_date="2024-11-27")
+    with pytest.raises(ElectionError, match="seluruh Indonesia"):
+        create_election(name="X", kind="presiden", region_code="62", polling_date="2024-02-14")
+
+
+def test_pair_file_without_kind_columns_keeps_stored_kind_and_parties(election):
+    s = upsert_pairs(
+        election, [{"nomor_urut": 1, "nama_calon": "Calon Satu Baru", "nama_wakil": "Wakil Satu"}]
+    )
+    assert s.updated == 1
+    pair = election.pairs.get(number=1)
+    assert (pair.kind, pair.parties, pair.head_name) == (
+        PairKind.PARTY,
+        ["Partai A"],
+        "Calon Satu Baru",
+    )
+    assert validate_pairs(election, [{"nomor_urut": 1, "nama_calon": "X"}]) == []
+    assert [
+        p.column
+        for p in validate_pairs(
+            election, [{"nomor_urut": 100, "nama_calon": "A", "nama_wakil": "B"}]
+        )
+    ] == ["nomor_urut"]

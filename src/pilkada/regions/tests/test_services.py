@@ -52,3 +52,27 @@ def test_station_validation_and_upsert(gumas_regions):
         "Jl. Tjilik Riwut",
         "6210021012001",
     )
+
+
+def test_station_values_out_of_range(gumas_regions):
+    from decimal import Decimal
+
+    row = {
+        "kode_desa": "62.10.02.1012",
+        "nomor_tps": "001",
+        "dpt_l": 10**12,
+        "dpt_p": 1,
+        "lintang": Decimal("12345.1"),
+        "bujur": Decimal("113.1234567"),
+        "alamat": "x" * 301,
+    }
+    problems = {p.column for p in validate_stations([row])}
+    assert problems == {"dpt_l", "lintang", "bujur", "alamat"}
+    ok = {
+        **row,
+        "dpt_l": 10,
+        "lintang": Decimal("-1.123456"),
+        "bujur": Decimal("113.5"),
+        "alamat": "",
+    }
+    assert validate_stations([ok]) == []
