@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml constraints.txt scripts/setup
 
 install: $(STAMP)
 
+# The demo keeps its own data folder so its simulated TPS never mix with real data.
 demo: $(STAMP)
-	$(VENV)/bin/pilkada demo
+	PILKADA_DATA_DIR="$${PILKADA_DATA_DIR:-$(CURDIR)/pilkada-demo}" $(VENV)/bin/pilkada demo
 
 test: $(STAMP)
 	scripts/test

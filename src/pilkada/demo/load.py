@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from pilkada.demo import generate as g
 from pilkada.elections.models import Election
@@ -27,21 +28,39 @@ def _ensure_valid(problems) -> None:
         raise RuntimeError(f"demo data invalid: {problems[:3]}")
 
 
-def ensure_demo_user():
-    """The demo's administrator account, created once with the printed password."""
+def create_demo_user():
+    """The demo's administrator account, made together with the demo data."""
     User = get_user_model()
-    user = User.objects.filter(username=DEMO_USERNAME).first()
-    if user is None:
-        user = User.objects.create_superuser(DEMO_USERNAME, "", DEMO_PASSWORD)
-    return user
+    if not User.objects.filter(username=DEMO_USERNAME).exists():
+        User.objects.create_superuser(DEMO_USERNAME, "", DEMO_PASSWORD)
+
+
+class DemoRefused(Exception):
+    """The database already holds real data the demo would mix with; ``str()`` says so."""
+
+
+def _refuse_if_real_data() -> None:
+    if Election.objects.exists() or PollingStation.objects.exists():
+        raise DemoRefused(
+            _(
+                "Basis data ini sudah berisi pemilihan atau TPS sungguhan; pemilihan contoh "
+                "(data simulasi) tidak dimuat agar tidak tercampur. Jalankan demo dengan folder "
+                "data terpisah, misalnya: PILKADA_DATA_DIR=./pilkada-demo pilkada demo"
+            )
+        )
 
 
 @transaction.atomic
 def load_demo(seed: int = g.SEED) -> tuple[Election, bool]:
-    """Load the demo election unless it is already there; returns (election, loaded_now)."""
+    """Load the demo election unless it is already there; returns (election, loaded_now).
+
+    Only into a database without elections or TPS: the demo's simulated TPS and results
+    must never mix with real ones.
+    """
     existing = Election.objects.filter(code=g.ELECTION_CODE).first()
     if existing:
         return existing, False
+    _refuse_if_real_data()
     data = g.generate(seed)
     regions = [
         {"kode": r["kode"], "nama": r["nama"], "tingkat": r["tingkat"]} for r in data.regions
@@ -95,4 +114,5 @@ def load_demo(seed: int = g.SEED) -> tuple[Election, bool]:
         )
         status = SheetStatus.VERIFIED if demo_sheet.verified else SheetStatus.SUBMITTED
         set_status(outcome.sheet, status, expected_version=1, source=Source(kind=ChangeSource.DEMO))
+    create_demo_user()
     return election, True

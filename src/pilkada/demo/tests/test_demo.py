@@ -63,3 +63,13 @@ def test_partial_sheets_are_votes_only():
     partial = [s for s in g.generate().sheets if not s.numbers.fields]
     assert partial, "the demo should show a witness's first, votes-only report"
     assert all(isinstance(s.numbers, SheetNumbers) and len(s.numbers.votes) == 3 for s in partial)
+
+
+@pytest.mark.django_db
+def test_demo_refuses_a_database_with_real_data(small_area):
+    from pilkada.demo.load import DemoRefused
+
+    with pytest.raises(DemoRefused, match="tidak tercampur"):
+        load_demo()
+    assert not TallySheet.objects.exists()
+    assert PollingStation.objects.count() == len(small_area)

@@ -1,9 +1,10 @@
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from pilkada.core.command import PilkadaCommand
 from pilkada.core.server import serve
-from pilkada.demo.load import DEMO_PASSWORD, DEMO_USERNAME, ensure_demo_user, load_demo
+from pilkada.demo.load import DEMO_PASSWORD, DEMO_USERNAME, DemoRefused, load_demo
 
 
 class Command(PilkadaCommand):
@@ -21,8 +22,10 @@ class Command(PilkadaCommand):
 
     def handle(self, *args, **opts):
         call_command("migrate", interactive=False, verbosity=0)
-        election, loaded = load_demo()
-        ensure_demo_user()
+        try:
+            election, loaded = load_demo()
+        except DemoRefused as exc:
+            raise CommandError(str(exc)) from None
         if loaded:
             self.stdout.write(
                 _("Pemilihan contoh dimuat: %(name)s (kode %(code)s).")
@@ -35,7 +38,7 @@ class Command(PilkadaCommand):
             )
         self.stdout.write(_("DATA SIMULASI: TPS, paslon dan hasil bukan data sebenarnya."))
         self.stdout.write(
-            _("Masuk dengan pengguna '%(u)s' dan kata sandi '%(p)s'.")
+            _("Masuk dengan pengguna '%(u)s' dan kata sandi awal '%(p)s'.")
             % {"u": DEMO_USERNAME, "p": DEMO_PASSWORD}
         )
         if not opts["no_serve"]:
