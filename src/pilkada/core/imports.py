@@ -28,6 +28,7 @@ class ImportSummary:
     unchanged: int = 0
     skipped_total_rows: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, reason)
 
     def describe(self) -> str:
         text = _("%(c)d baru, %(u)d diubah, %(n)d tidak berubah.") % {
@@ -39,6 +40,8 @@ class ImportSummary:
             text += " " + _("%(n)d baris JUMLAH/TOTAL dilewati.") % {"n": self.skipped_total_rows}
         if self.ignored_columns:
             text += " " + _("Kolom diabaikan: %(c)s.") % {"c": ", ".join(self.ignored_columns)}
+        for sheet, reason in self.skipped_sheets:
+            text += " " + _("Lembar '%(s)s' tidak dibaca: %(r)s.") % {"s": sheet, "r": reason}
         return text
 
 
@@ -78,6 +81,10 @@ def run_import(
     result = spec.parse_file(Path(path))
     if result.errors:
         raise ImportRejected([str(e) for e in result.errors])
+    if not result.rows:
+        raise ImportRejected(
+            [_("%(f)s: tidak ada baris data di bawah judul kolom.") % {"f": result.file}]
+        )
     rows = [r.values for r in result.rows]
     problems = validate(rows)
     if problems:
@@ -94,4 +101,5 @@ def run_import(
         pass
     summary.skipped_total_rows = len(result.skipped_total_rows)
     summary.ignored_columns = list(result.ignored_columns)
+    summary.skipped_sheets = list(result.skipped_sheets)
     return summary

@@ -177,3 +177,27 @@ def test_broken_files_give_a_message_not_a_traceback(db, tmp_path, capsys, conte
     assert run_cli("import", "wilayah", str(path)) == 1
     err = capsys.readouterr().err
     assert "rusak.xlsx" in err and "Traceback" not in err
+
+
+def test_header_only_file_is_rejected(gumas_regions, tmp_path, capsys):
+    path = tmp_path / "kosong.csv"
+    path.write_text("kode_desa,nomor_tps,dpt_l,dpt_p\n", encoding="utf-8")
+    assert run_cli("import", "tps", str(path)) == 1
+    assert "tidak ada baris data" in capsys.readouterr().err
+
+
+def test_skipped_sheets_are_reported(gumas_regions, tmp_path, capsys):
+    wb = xlsxwriter.Workbook(str(tmp_path / "tps.xlsx"))
+    data = wb.add_worksheet("TPS")
+    for c, v in enumerate(TPS_HEADER[:4]):
+        data.write_string(0, c, v)
+    for c, v in enumerate(["62.10.02.1012", "1"]):
+        data.write_string(1, c, v)
+    data.write(1, 2, 10)
+    data.write(1, 3, 12)
+    notes = wb.add_worksheet("Petunjuk")
+    notes.write_string(0, 0, "Isi satu baris per TPS.")
+    wb.close()
+    assert run_cli("import", "tps", str(tmp_path / "tps.xlsx")) == 0
+    out = capsys.readouterr().out
+    assert "1 baru" in out and "Petunjuk" in out
