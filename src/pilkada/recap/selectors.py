@@ -15,8 +15,8 @@ class RecapError(ValueError):
     """A recap request that cannot be answered; ``str()`` is the Indonesian message."""
 
 
-def validate_scope(election: Election, within: str | None, level: str) -> str:
-    """The region code to recap, checked against the election's area and the level."""
+def validate_area(election: Election, within: str | None) -> str:
+    """A region code inside the election's area that exists (default: the whole area)."""
     within = (within or election.area_code).strip()
     valid = within == "" or codes.is_valid_code(within)
     if not valid or not codes.is_within(within, election.area_code):
@@ -24,13 +24,19 @@ def validate_scope(election: Election, within: str | None, level: str) -> str:
             _("Wilayah '%(code)s' tidak berada dalam wilayah pemilihan %(election)s (%(area)s).")
             % {"code": within, "election": election.name, "area": election.area_name}
         )
+    if within and not Region.objects.filter(code=within).exists():
+        raise RecapError(_("Wilayah dengan kode '%(code)s' tidak ada.") % {"code": within})
+    return within
+
+
+def validate_scope(election: Election, within: str | None, level: str) -> str:
+    """The region code to recap, checked against the election's area and the level."""
+    within = validate_area(election, within)
     if level not in RECAP_LEVELS:
         raise RecapError(
             _("Tingkat '%(level)s' tidak dikenal; pilih salah satu: %(levels)s")
             % {"level": level, "levels": ", ".join(RECAP_LEVELS)}
         )
-    if within and not Region.objects.filter(code=within).exists():
-        raise RecapError(_("Wilayah dengan kode '%(code)s' tidak ada.") % {"code": within})
     depth = RECAP_LEVELS.index(level)
     if within and depth <= within.count("."):
         raise RecapError(

@@ -171,3 +171,9 @@ def test_argument_errors_and_help_are_indonesian(db, capsys):
     out = capsys.readouterr().out
     assert out.startswith("pemakaian: pilkada import tps")
     assert "tampilkan bantuan ini" in out and "--settings" not in out
+
+
+@pytest.mark.parametrize("region", ["63", "xx", "62.10.99"])
+def test_check_refuses_a_region_outside_the_election(demo, region):
+    with pytest.raises(CommandError, match="Wilayah"):
+        run("check", "--election", ELECTION_CODE, "--region", region)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from pilkada.core.command import PilkadaCommand
 from pilkada.core.output import simulated_notice, table, to_json
 from pilkada.elections.selectors import ElectionNotFound, get_election
+from pilkada.recap.selectors import RecapError, validate_area
 from pilkada.tallies.selectors import checked_sheets
 
 
@@ -26,9 +27,10 @@ class Command(PilkadaCommand):
     def handle(self, *args, **opts):
         try:
             election = get_election(opts["election"])
-        except ElectionNotFound as exc:
+            within = validate_area(election, opts["region"])
+        except (ElectionNotFound, RecapError) as exc:
             raise CommandError(str(exc)) from None
-        checked = checked_sheets(election, opts["region"])
+        checked = checked_sheets(election, within)
         simulated_notice(election, self.stdout if opts["format"] == "table" else self.stderr)
         flagged = []
         for c in checked:
