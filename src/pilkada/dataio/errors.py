@@ -33,11 +33,6 @@ def column_index(letters: str) -> int:
     return number - 1
 
 
-def thousands(n: int) -> str:
-    """An integer written the Indonesian way: 1048576 → ``1.048.576``."""
-    return f"{n:,}".replace(",", ".")
-
-
 @dataclass(frozen=True, slots=True)
 class Location:
     """A row of a sheet of a file; ``row`` is 1-based, as the spreadsheet program shows it."""

@@ -33,7 +33,8 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
-from pilkada.dataio.errors import FileError, column_index, column_letter, thousands
+from pilkada.core.numbers import format_int
+from pilkada.dataio.errors import FileError, column_index, column_letter
 
 MAX_ZIP_ENTRIES = 10_000
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
@@ -111,8 +112,8 @@ def check_zip_workbook(stream: BinaryIO, file: str) -> str:
                 "pecah datanya menjadi beberapa berkas"
             )
             % {
-                "size": thousands(total // (1024 * 1024)),
-                "max": thousands(MAX_UNCOMPRESSED_BYTES // (1024 * 1024)),
+                "size": format_int(total // (1024 * 1024)),
+                "max": format_int(MAX_UNCOMPRESSED_BYTES // (1024 * 1024)),
             },
         )
     for info in infos:
@@ -129,7 +130,7 @@ def check_zip_workbook(stream: BinaryIO, file: str) -> str:
                 )
                 % {
                     "part": info.filename,
-                    "ratio": thousands(info.file_size // max(info.compress_size, 1)),
+                    "ratio": format_int(info.file_size // max(info.compress_size, 1)),
                     "max": MAX_COMPRESSION_RATIO,
                 },
             )
@@ -153,7 +154,7 @@ def _too_many_entries(file: str, n: int) -> FileError:
     return FileError(
         file,
         _("berkas berisi terlalu banyak bagian (%(n)s; batas %(max)s); ini bukan workbook biasa")
-        % {"n": thousands(n), "max": thousands(MAX_ZIP_ENTRIES)},
+        % {"n": format_int(n), "max": format_int(MAX_ZIP_ENTRIES)},
     )
 
 
@@ -397,10 +398,10 @@ def _check_extent(
             )
             % {
                 "sheet": sheet,
-                "cols": thousands(max_col),
-                "rows": thousands(max_row),
-                "area": thousands(area),
-                "max": thousands(MAX_SHEET_CELLS),
+                "cols": format_int(max_col),
+                "rows": format_int(max_row),
+                "area": format_int(area),
+                "max": format_int(MAX_SHEET_CELLS),
             },
         )
     if final and area > SPARSE_SHEET_CELLS and area > MAX_SPARSITY * max(cells, 1):
@@ -414,8 +415,8 @@ def _check_extent(
             % {
                 "sheet": sheet,
                 "corner": corner,
-                "area": thousands(area),
-                "cells": thousands(cells),
+                "area": format_int(area),
+                "cells": format_int(cells),
             },
         )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 
+from pilkada.regions import codes
 from pilkada.tallies.form import SCHEMES, SheetNumbers
 
 SEED = 2024
@@ -89,8 +90,9 @@ def region_rows() -> list[dict]:
 def make_stations(desa_codes: list[str], rng: random.Random) -> list[DemoStation]:
     stations = []
     for code in desa_codes:
-        is_kelurahan = code.rsplit(".", 1)[1].startswith("1")
-        count = rng.randint(4, 7) if is_kelurahan else rng.choices((1, 2, 3), (4, 4, 2))[0]
+        count = (
+            rng.randint(4, 7) if codes.is_kelurahan(code) else rng.choices((1, 2, 3), (4, 4, 2))[0]
+        )
         for n in range(1, count + 1):
             voters = rng.randint(170, 440)
             men = round(voters * rng.uniform(0.49, 0.53))

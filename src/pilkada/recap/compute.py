@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
 
 from pilkada.regions import codes
@@ -342,24 +342,3 @@ def combine(code: str, rows: Iterable[RecapRow]) -> RecapRow:
     total.fields = sums
     total.votes = votes
     return _in_form_order(total)
-
-
-def format_int(n: int) -> str:
-    """``89540`` → ``89.540`` (Indonesian thousands separator)."""
-    return f"{n:,}".replace(",", ".")
-
-
-def format_percent(value: Decimal | None, places: int = 2) -> str:
-    """A share or turnout (a fraction, 0.4567) for display: ``45,67 %``; ``–`` for None.
-
-    Rounded half up to ``places`` decimals, decimal comma, ``.`` between thousands.
-    """
-    if value is None:
-        return "–"
-    with localcontext() as ctx:
-        ctx.prec = 60
-        percent = (Decimal(value) * 100).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-        if percent == 0:
-            percent = abs(percent)  # no "-0,00 %"
-        text = f"{percent:,.{places}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") + " %"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pilkada.recap.compute import Recap, RecapRow, format_percent
+from pilkada.core.numbers import format_percent
+from pilkada.recap.compute import Recap, RecapRow
 from pilkada.tallies.form import FIELDS
 
 

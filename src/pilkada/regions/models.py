@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pilkada.regions import codes
+
 
 class RegionLevel(models.TextChoices):
     PROVINSI = "provinsi", _("Provinsi")
@@ -82,4 +84,4 @@ class PollingStation(models.Model):
 
     @property
     def sirekap_id(self) -> str:
-        return self.desa.code.replace(".", "") + self.number
+        return codes.sirekap_tps_id(self.desa.code, self.number)

@@ -7,8 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from pilkada.core.numbers import format_int, format_percent
 from pilkada.elections.selectors import ElectionNotFound, get_election, list_elections, pairs_of
-from pilkada.recap.compute import format_int, format_percent
 from pilkada.recap.selectors import RECAP_LEVELS, RecapError, election_recap, region_names
 from pilkada.regions import codes
 from pilkada.regions.models import PollingStation, Region

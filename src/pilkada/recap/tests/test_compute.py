@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pilkada.core.numbers import format_int, format_percent
 from pilkada.recap.compute import (
     NATIONAL,
     SHARE_PLACES,
@@ -20,8 +21,6 @@ from pilkada.recap.compute import (
     SheetRecord,
     Station,
     combine,
-    format_int,
-    format_percent,
     rollup,
 )
 from pilkada.regions.codes import split_sirekap_tps_id
