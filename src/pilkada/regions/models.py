@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,16 @@ class Region(models.Model):
     from the number of segments and is stored for filtering.
     """
 
-    code = models.CharField(_("kode"), max_length=13, unique=True)
+    code = models.CharField(
+        _("kode"),
+        max_length=13,
+        unique=True,
+        validators=[
+            RegexValidator(
+                codes.CODE_RE, _("Kode Kemendagri bertitik, misalnya 62.10.02 atau 62.10.02.1012.")
+            )
+        ],
+    )
     name = models.CharField(_("nama"), max_length=200)
     level = models.CharField(_("tingkat"), max_length=10, choices=RegionLevel.choices)
 
@@ -38,6 +48,11 @@ class Region(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    def clean(self):
+        # The level follows from the code; an edit in the admin cannot make them disagree.
+        if codes.is_valid_code(self.code):
+            self.level = codes.level_of(self.code)
+
 
 class PollingStation(models.Model):
     """A TPS (tempat pemungutan suara): one numbered station in one desa/kelurahan.
@@ -52,7 +67,11 @@ class PollingStation(models.Model):
         related_name="polling_stations",
         verbose_name=_("desa/kelurahan"),
     )
-    number = models.CharField(_("nomor TPS"), max_length=3)
+    number = models.CharField(
+        _("nomor TPS"),
+        max_length=3,
+        validators=[RegexValidator(r"^\d{3}$", _("Nomor TPS tiga digit, misalnya 001."))],
+    )
     registered_men = models.PositiveIntegerField(_("DPT laki-laki"), default=0)
     registered_women = models.PositiveIntegerField(_("DPT perempuan"), default=0)
     address = models.CharField(_("alamat"), max_length=300, blank=True)

@@ -76,3 +76,18 @@ def test_station_values_out_of_range(gumas_regions):
         "alamat": "",
     }
     assert validate_stations([ok]) == []
+
+
+def test_admin_edits_are_validated_like_imports(gumas_regions):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    desa = Region.objects.get(code="62.10.02.1012")
+    with pytest.raises(ValidationError) as exc:
+        PollingStation(desa=desa, number="1").full_clean()
+    assert "number" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        Region(code="6210", name="X", level="kabkota").full_clean()
+    region = Region(code="62.10.13", name="Baru", level="desa")
+    region.full_clean()
+    assert region.level == "kecamatan"
