@@ -84,7 +84,7 @@ def test_national_election_drills_from_provinces(user_client, small_area):
     )
     top = user_client.get(reverse("web:recap-top", args=["pp"])).content.decode()
     assert "Kalimantan Tengah" in top and reverse("web:recap", args=["pp", "62"]) in top
-    assert "Indonesia" in top
+    assert "Rekapitulasi Indonesia</h2>" in top
     prov = user_client.get(reverse("web:recap", args=["pp", "62"]))
     assert prov.status_code == 200 and "Kabupaten Gunung Mas" in prov.content.decode()
 

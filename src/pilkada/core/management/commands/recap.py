@@ -54,6 +54,7 @@ class Command(PilkadaCommand):
         if opts["format"] == "csv":
             self.stdout.write(to_csv(headers, [*rows, total]), ending="")
             return
-        self.stdout.write(f"{election.name} — {recap.within} {names.get(recap.within, '')}")
+        area = f"{recap.within} {names[recap.within]}" if recap.within else election.area_name
+        self.stdout.write(f"{election.name} — {area}")
         right = set(range(2, len(headers)))
         self.stdout.write(table(headers, [*rows, total], right=right), ending="")
