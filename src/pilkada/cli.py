@@ -10,7 +10,13 @@ from __future__ import annotations
 import os
 import sys
 
-HELP = """\
+
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for makemessages without needing Django's settings (see ``_help``)."""
+    return message
+
+
+HELP = gettext_noop("""\
 Pilkada — data pemilihan kepala daerah yang terintegrasi dengan Excel.
 
 Pemakaian: pilkada PERINTAH [opsi]
@@ -29,14 +35,14 @@ Perintah utama:
 Perintah Django lain: pilkada help --commands
 Bantuan satu perintah: pilkada PERINTAH --help
 Bahasa Inggris: PILKADA_LANGUAGE=en pilkada ...
-"""
+""")
 
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilkada.settings")
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] in {"-h", "--help", "bantuan"}:
-        print(HELP, end="")
+        print(_help(), end="")
         return 0
     import django
     from django.core.management import execute_from_command_line
@@ -47,6 +53,19 @@ def main(argv: list[str] | None = None) -> int:
         translation.activate(os.environ["PILKADA_LANGUAGE"])
     execute_from_command_line(["pilkada", *argv])
     return 0
+
+
+def _help() -> str:
+    """The overview; translating it (``PILKADA_LANGUAGE``) needs Django set up, plain help not."""
+    language = os.environ.get("PILKADA_LANGUAGE")
+    if not language:
+        return HELP
+    import django
+    from django.utils import translation
+
+    django.setup()
+    with translation.override(language):
+        return translation.gettext(HELP)
 
 
 if __name__ == "__main__":

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from pilkada.demo.generate import region_rows
 from pilkada.elections.services import create_election, upsert_pairs
 from pilkada.regions.models import PollingStation, Region
 from pilkada.regions.services import upsert_regions, upsert_stations
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts and ends in the default language (Indonesian).
+
+    The language middleware and ``translation.activate`` set the language of the whole
+    thread; without this, one test's request in English would make the next one English.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

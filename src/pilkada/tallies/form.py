@@ -16,9 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 SEXES = ("men", "women", "total")
-SEX_LABELS = {"men": "L", "women": "P", "total": "J"}
+SEX_LABELS = {
+    "men": pgettext_lazy("L/P/J", "L"),
+    "women": pgettext_lazy("L/P/J", "P"),
+    "total": pgettext_lazy("L/P/J", "J"),
+}
 
 CATEGORY_KEYS = ("1", "2", "3")
 
@@ -37,18 +42,18 @@ SCHEMES: dict[str, VoterScheme] = {
         "2018",
         ("DPT", "DPPh", "DPTb"),
         (
-            "Daftar Pemilih Tetap",
-            "Daftar Pemilih Pindahan",
-            "Daftar Pemilih Tambahan (pemilih dengan KTP-el)",
+            _("Daftar Pemilih Tetap"),
+            _("Daftar Pemilih Pindahan"),
+            _("Daftar Pemilih Tambahan (pemilih dengan KTP-el)"),
         ),
     ),
     "2024": VoterScheme(
         "2024",
         ("DPT", "DPTb", "DPK"),
         (
-            "Daftar Pemilih Tetap",
-            "Daftar Pemilih Tambahan (pindahan)",
-            "Daftar Pemilih Khusus (pemilih dengan KTP-el)",
+            _("Daftar Pemilih Tetap"),
+            _("Daftar Pemilih Tambahan (pindahan)"),
+            _("Daftar Pemilih Khusus (pemilih dengan KTP-el)"),
         ),
     ),
 }
@@ -108,7 +113,8 @@ def row_label(row: str, scheme: VoterScheme) -> str:
         kind, key = row.split("_", 1)
         what = _("Pemilih terdaftar") if kind == "registered" else _("Pengguna hak pilih")
         if key == "all":
-            return f"{what} — {_('jumlah')}"
+            total = _("jumlah")  # a literal call, so that makemessages finds it
+            return f"{what} — {total}"
         return f"{what} {scheme.categories[int(key) - 1]}"
     return str(FIELD_LABELS[row])
 
