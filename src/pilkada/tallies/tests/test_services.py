@@ -232,3 +232,35 @@ def test_station_outside_the_election_area_is_refused(election, region):
             expected_version=None,
             numbers=SheetNumbers(votes={1: 1}),
         )
+
+
+def test_first_save_losing_a_race_is_a_stale_refusal(election, station, monkeypatch):
+    """Two first saves of one TPS: the one that finds no row but cannot insert is refused."""
+    from django.db.models.query import QuerySet
+
+    save_sheet(
+        election=election,
+        station=station,
+        expected_version=None,
+        numbers=SheetNumbers(votes={1: 100, 2: 50}),
+    )
+    real_first, raced = QuerySet.first, []
+
+    def first(qs):  # the loser read before the winner's row was committed
+        if qs.model is TallySheet and not raced:
+            raced.append(True)
+            return None
+        return real_first(qs)
+
+    monkeypatch.setattr(QuerySet, "first", first)
+    with pytest.raises(StaleSheet, match="sudah diubah orang lain"):
+        save_sheet(
+            election=election,
+            station=station,
+            expected_version=None,
+            numbers=SheetNumbers(votes={1: 999, 2: 1}),
+        )
+    monkeypatch.undo()
+    sheet = TallySheet.objects.get()
+    assert sheet.version == 1 and sheet.numbers().votes == {1: 100, 2: 50}
+    assert TallySheetRevision.objects.count() == 1
