@@ -37,10 +37,7 @@ def tps_spec(**options) -> Spec:
 
 
 def test_the_documented_usage(tmp_path):
-    """Exactly what services do (the brief's example)."""
-    from pilkada.dataio.columns import Column, Spec
-    from pilkada.dataio.parsers import count, region_code, text, tps_number
-    from pilkada.dataio.readers import read_sheets  # noqa: F401 - the reader services may use
+    """Exactly what the import services do with a spec."""
 
     path = files.xlsx_xlsxwriter(
         tmp_path / "tps.xlsx",
@@ -56,26 +53,7 @@ def test_the_documented_usage(tmp_path):
             ]
         },
     )
-    spec = Spec(
-        name="tps",
-        columns=[
-            Column(
-                "kode_desa",
-                aliases=("kode desa", "kode wilayah", "kode"),
-                parser=region_code,
-                required=True,
-            ),
-            Column(
-                "nomor_tps",
-                aliases=("nomor tps", "no tps", "tps"),
-                parser=tps_number,
-                required=True,
-            ),
-            Column("dpt_l", aliases=("dpt l", "laki-laki", "l"), parser=count, required=True),
-            Column("dpt_p", aliases=("dpt p", "perempuan", "p"), parser=count, required=True),
-            Column("alamat", aliases=("alamat",), parser=text, required=False),
-        ],
-    )
+    spec = tps_spec()
     result = spec.parse_file(Path(path))
     assert isinstance(result, ParseResult)
     assert [r.values for r in result.rows] == [
