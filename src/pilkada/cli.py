@@ -27,6 +27,7 @@ Perintah utama:
   import wilayah FILE  impor kode dan nama wilayah Kemendagri (.xlsx, .xls, .ods, .csv)
   import tps FILE      impor TPS: kode desa, nomor TPS, DPT laki-laki/perempuan
   import paslon FILE   impor pasangan calon sebuah pemilihan (--election KODE)
+  import hasil FILE    impor hasil formulir C.Hasil, satu baris per TPS (--election KODE)
   election create      buat pemilihan baru
   election list        daftar pemilihan (--format table|json)
   recap                rekapitulasi hasil per tingkat wilayah (--format table|json|csv)

@@ -15,7 +15,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from pilkada.regions.codes import is_valid_code, normalise_tps_number
+from pilkada.regions.codes import (
+    is_valid_code,
+    normalise_tps_number,
+    sirekap_tps_id,
+    split_sirekap_tps_id,
+)
 
 # Floats hold every integer exactly only up to 2**53; beyond that a "count" stored as a float has
 # already lost digits.
@@ -229,3 +234,38 @@ def decimal_or_none(value: object) -> Decimal | None:
     if not result.is_finite():
         raise error
     return result
+
+
+def tps_id(value: object) -> str | None:
+    """A TPS id as KPU's Sirekap writes it: the desa code without dots + the TPS number.
+
+    ``6210021012003`` (13 digits). A number cell is fine here: 13 digits fit a spreadsheet
+    number exactly. A dotted desa code with a TPS number is accepted too
+    (``62.10.02.1012.003``).
+    """
+    if is_empty(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        text_value = value.strip()
+        dotted = text_value.rsplit(".", 1)
+        if len(dotted) == 2 and is_valid_code(dotted[0]) and dotted[0].count(".") == 3:
+            try:
+                return sirekap_tps_id(dotted[0], normalise_tps_number(dotted[1]))
+            except ValueError:
+                pass
+        try:
+            split_sirekap_tps_id(text_value)
+            return text_value
+        except ValueError:
+            pass
+    raise ValueError(
+        _(
+            "kode TPS tidak sah: %(v)s (13 angka: kode desa tanpa titik + nomor TPS, "
+            "mis. '6210021012003')"
+        )
+        % {"v": shown(value)}
+    )

@@ -201,3 +201,24 @@ def test_skipped_sheets_are_reported(gumas_regions, tmp_path, capsys):
     assert run_cli("import", "tps", str(tmp_path / "tps.xlsx")) == 0
     out = capsys.readouterr().out
     assert "1 baru" in out and "Petunjuk" in out
+
+
+def test_import_results_from_the_command_line(election, small_area, tmp_path, capsys):
+    from django.contrib.auth import get_user_model
+
+    from pilkada.tallies.models import TallySheetRevision
+
+    get_user_model().objects.create_user("operator", password="x")
+    path = tmp_path / "hasil.csv"
+    path.write_text(
+        "kode_tps,suara_paslon_1,suara_paslon_2\n6210011001001,10,20\n", encoding="utf-8"
+    )
+    assert run_cli("import", "hasil", "--election", "uji", "--user", "operator", str(path)) == 0
+    assert "TPS baru 1" in capsys.readouterr().out
+    assert TallySheetRevision.objects.get().created_by.username == "operator"
+    assert run_cli("import", "hasil", "--election", "uji", "--user", "siapa", str(path)) == 1
+    assert "Pengguna 'siapa' tidak ada" in capsys.readouterr().err
+    path.write_text("kode_tps,suara_paslon_1\n6210011001009,10\n", encoding="utf-8")
+    assert run_cli("import", "hasil", "--election", "uji", str(path)) == 1
+    err = capsys.readouterr().err
+    assert "6210011001009" in err and "A2" in err and "tidak ada data yang ditulis" in err

@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
@@ -6,6 +7,7 @@ from pilkada.core.imports import ImportRejected
 from pilkada.elections.imports import import_pairs_file
 from pilkada.elections.selectors import ElectionNotFound, get_election
 from pilkada.regions.imports import import_regions_file, import_stations_file
+from pilkada.tallies.imports import import_results_file
 
 
 class Command(PilkadaCommand):
@@ -16,13 +18,20 @@ class Command(PilkadaCommand):
     )
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="what", required=True, metavar="wilayah|tps|paslon")
+        sub = parser.add_subparsers(dest="what", required=True, metavar="wilayah|tps|paslon|hasil")
         for name, text in (
             ("wilayah", _("kode dan nama wilayah Kemendagri (kolom: kode, nama, tingkat)")),
             ("tps", _("TPS (kolom: kode_desa, nomor_tps, dpt_l, dpt_p, alamat, lintang, bujur)")),
             (
                 "paslon",
                 _("pasangan calon (kolom: nomor_urut, nama_calon, nama_wakil, jenis, partai)"),
+            ),
+            (
+                "hasil",
+                _(
+                    "hasil formulir C.Hasil, satu baris per TPS (kolom: kode_tps, "
+                    "suara_paslon_N, suara_sah, suara_tidak_sah, … lihat docs/format-berkas.md)"
+                ),
             ),
         ):
             p = sub.add_parser(name, help=text, description=text)
@@ -32,10 +41,24 @@ class Command(PilkadaCommand):
                 action="store_true",
                 help=_("periksa dan laporkan tanpa menulis apa pun"),
             )
-            if name == "paslon":
+            if name in ("paslon", "hasil"):
                 p.add_argument(
                     "--election", required=True, metavar="KODE", help=_("kode pemilihan")
                 )
+            if name == "hasil":
+                p.add_argument(
+                    "--user",
+                    metavar="NAMA",
+                    help=_("nama pengguna Pilkada yang tercatat sebagai pengubah"),
+                )
+
+    def _user(self, username):
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(_("Pengguna '%(u)s' tidak ada.") % {"u": username})
+        return user
 
     def handle(self, *args, **opts):
         path, dry_run = opts["file"], opts["dry_run"]
@@ -44,9 +67,16 @@ class Command(PilkadaCommand):
                 summary = import_regions_file(path, dry_run=dry_run)
             elif opts["what"] == "tps":
                 summary = import_stations_file(path, dry_run=dry_run)
-            else:
+            elif opts["what"] == "paslon":
                 election = get_election(opts["election"])
                 summary = import_pairs_file(election, path, dry_run=dry_run)
+            else:
+                election = get_election(opts["election"])
+                summary = import_results_file(
+                    election, path, dry_run=dry_run, user=self._user(opts["user"])
+                )
+                for conflict in summary.conflicts:
+                    self.stderr.write(conflict)
         except ElectionNotFound as exc:
             raise CommandError(str(exc)) from None
         except ImportRejected as exc:

@@ -1,0 +1,232 @@
+"""Import of result sheets (C.Hasil) from the flat layout: one row per TPS.
+
+Structural problems (unknown or foreign TPS, a TPS twice, unreadable numbers, votes for a pair
+the election does not have) reject the whole file. Rule findings do not: the numbers are stored
+as written and the sheet is flagged. A sheet that is verified, or that changed after the
+version the file says it was based on (column ``versi``), is not overwritten: it is reported as
+a conflict and the other rows are imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pilkada.core.imports import ImportRejected
+from pilkada.dataio.columns import Column, ParsedRow, Spec
+from pilkada.dataio.parsers import count, tps_id
+from pilkada.elections.models import Election
+from pilkada.regions import codes
+from pilkada.regions.models import PollingStation
+from pilkada.tallies.form import SheetNumbers, diff_numbers, merge_numbers
+from pilkada.tallies.headers import ALIASES, field_headers, pair_header
+from pilkada.tallies.models import ChangeSource, SheetStatus, TallySheet
+from pilkada.tallies.rules import check_sheet, has_errors
+from pilkada.tallies.selectors import rule_context
+from pilkada.tallies.services import Source, save_sheet
+
+TPS_COLUMN = "kode_tps"
+VERSION_COLUMN = "versi"
+
+
+def results_spec(election: Election, ballot_numbers: tuple[int, ...]) -> Spec:
+    """The columns of the flat result layout for one election."""
+    columns = [
+        Column(TPS_COLUMN, aliases=("kode tps", "id tps", "tps id"), parser=tps_id, required=True),
+        Column(VERSION_COLUMN, aliases=("versi formulir",), parser=count),
+    ]
+    for header in field_headers(election.scheme).values():
+        columns.append(Column(header, aliases=ALIASES.get(header, ()), parser=count))
+    for number in ballot_numbers:
+        header = pair_header(number)
+        columns.append(Column(header, aliases=(f"paslon {number}",), parser=count))
+    return Spec(name="hasil", columns=columns, key=(TPS_COLUMN,))
+
+
+@dataclass
+class ResultSummary:
+    """What a result import did (or, in a dry run, would do)."""
+
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    flagged: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)
+
+    def describe(self) -> str:
+        text = _(
+            "TPS baru %(c)d, berubah %(u)d, tidak berubah %(n)d, konflik %(k)d, "
+            "ditandai (melanggar aturan) %(f)d."
+        ) % {
+            "c": self.created,
+            "u": self.changed,
+            "n": self.unchanged,
+            "k": len(self.conflicts),
+            "f": self.flagged,
+        }
+        if self.created + self.changed == 0 and not self.conflicts:
+            text += " " + _("Tidak ada yang berubah.")
+        if self.ignored_columns:
+            text += " " + _("Kolom diabaikan: %(c)s.") % {"c": ", ".join(self.ignored_columns)}
+        for sheet, reason in self.skipped_sheets:
+            text += " " + _("Lembar '%(s)s' tidak dibaca: %(r)s.") % {"s": sheet, "r": reason}
+        return text
+
+
+def _row_numbers(values: dict, headers: dict[str, str], ballot_numbers) -> SheetNumbers:
+    """The boxes a row fills; absent columns and empty cells are "not entered"."""
+    fields = {f: values[h] for f, h in headers.items() if values.get(h) is not None}
+    votes = {
+        n: values[pair_header(n)] for n in ballot_numbers if values.get(pair_header(n)) is not None
+    }
+    return SheetNumbers(fields=fields, votes=votes)
+
+
+def _stations(election: Election, rows: list[ParsedRow]) -> tuple[dict, list[str]]:
+    """The TPS of the rows by id, and a message for every unknown, foreign or repeated one."""
+    wanted = {codes.split_sirekap_tps_id(r.values[TPS_COLUMN]) for r in rows}
+    found = {
+        (s.desa.code, s.number): s
+        for s in PollingStation.objects.filter(
+            desa__code__in={d for d, _n in wanted}
+        ).select_related("desa")
+    }
+    stations, problems, seen = {}, [], {}
+    for row in rows:
+        key = codes.split_sirekap_tps_id(row.values[TPS_COLUMN])
+        station = found.get(key)
+        if station is None:
+            problems.append(
+                str(
+                    row.error(
+                        TPS_COLUMN,
+                        _("TPS %(id)s tidak ada dalam data TPS") % {"id": row.values[TPS_COLUMN]},
+                    )
+                )
+            )
+        elif not codes.is_within(key[0], election.area_code):
+            problems.append(
+                str(
+                    row.error(
+                        TPS_COLUMN,
+                        _("TPS %(id)s berada di luar wilayah pemilihan %(e)s")
+                        % {"id": row.values[TPS_COLUMN], "e": election.name},
+                    )
+                )
+            )
+        elif key in seen:
+            problems.append(
+                str(
+                    row.error(
+                        TPS_COLUMN,
+                        _("TPS %(id)s sudah muncul di %(other)s")
+                        % {"id": row.values[TPS_COLUMN], "other": seen[key]},
+                    )
+                )
+            )
+        seen.setdefault(
+            key, f"{row.location.sheet}!{row.letters.get(TPS_COLUMN, '')}{row.location.row}"
+        )
+        stations[key] = station
+    return stations, problems
+
+
+class _DryRun(Exception):
+    pass
+
+
+def import_results_file(
+    election: Election, path, *, dry_run: bool = False, user=None
+) -> ResultSummary:
+    """Import a flat result file for ``election``; see the module docstring for the rules."""
+    ballot_numbers = tuple(election.pairs.order_by("number").values_list("number", flat=True))
+    spec = results_spec(election, ballot_numbers)
+    result = spec.parse_file(Path(path))
+    if result.errors:
+        raise ImportRejected([str(e) for e in result.errors])
+    if not result.rows:
+        raise ImportRejected(
+            [_("%(f)s: tidak ada baris data di bawah judul kolom.") % {"f": result.file}]
+        )
+    stations, problems = _stations(election, result.rows)
+    if problems:
+        raise ImportRejected(problems)
+    summary = ResultSummary(
+        ignored_columns=list(result.ignored_columns),
+        skipped_sheets=list(result.skipped_sheets),
+    )
+    headers = field_headers(election.scheme)
+    pair_ids = dict(election.pairs.values_list("number", "id"))
+    try:
+        with transaction.atomic():
+            for row in result.rows:
+                station = stations[codes.split_sirekap_tps_id(row.values[TPS_COLUMN])]
+                _import_row(
+                    election,
+                    station,
+                    row,
+                    headers,
+                    ballot_numbers,
+                    pair_ids,
+                    result.file,
+                    user,
+                    summary,
+                )
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return summary
+
+
+def _import_row(election, station, row, headers, ballot_numbers, pair_ids, file, user, summary):
+    numbers = _row_numbers(row.values, headers, ballot_numbers)
+    sheet = TallySheet.objects.filter(election=election, polling_station=station).first()
+    where = f"{file}, {_('lembar')} {row.location.sheet}, {_('baris')} {row.location.row}"
+    based_on = row.values.get(VERSION_COLUMN)
+    old = sheet.numbers() if sheet else SheetNumbers()
+    merged = merge_numbers(old, numbers)
+    if sheet is not None and not diff_numbers(old, merged):
+        summary.unchanged += 1
+        return
+    if sheet is not None and based_on is not None and based_on != sheet.version:
+        summary.conflicts.append(
+            _(
+                "%(where)s: TPS %(id)s sudah diubah sejak versi %(v)d yang menjadi dasar berkas "
+                "ini (sekarang versi %(now)d); tidak ditimpa."
+            )
+            % {"where": where, "id": station.sirekap_id, "v": based_on, "now": sheet.version}
+        )
+        return
+    if sheet is not None and sheet.status == SheetStatus.VERIFIED:
+        summary.conflicts.append(
+            _(
+                "%(where)s: formulir TPS %(id)s sudah terverifikasi; perubahan dari berkas tidak "
+                "ditimpakan. Koreksi formulir terverifikasi harus disertai alasan."
+            )
+            % {"where": where, "id": station.sirekap_id}
+        )
+        return
+    outcome = save_sheet(
+        election=election,
+        station=station,
+        numbers=numbers,
+        expected_version=sheet.version if sheet else None,
+        user=user,
+        source=Source(
+            kind=ChangeSource.FILE, file=file, sheet=row.location.sheet, row=row.location.row
+        ),
+        pair_ids=pair_ids,
+    )
+    if outcome.created:
+        summary.created += 1
+    else:
+        summary.changed += 1
+    findings = check_sheet(merged, rule_context(election, station, ballot_numbers))
+    if has_errors(findings):
+        summary.flagged += 1
