@@ -12,6 +12,7 @@ from pilkada.dataio.parsers import (
     is_empty,
     region_code,
     text,
+    tps_id,
     tps_number,
 )
 
@@ -188,3 +189,29 @@ def test_decimal_or_none_rejects(raw):
 def test_is_empty():
     assert is_empty(None) and is_empty("") and is_empty(" \t")
     assert not is_empty(0) and not is_empty(0.0) and not is_empty("0")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("6210021012003", "6210021012003"),
+        (" 6210021012003 ", "6210021012003"),
+        (6210021012003, "6210021012003"),
+        (6210021012003.0, "6210021012003"),
+        ("62.10.02.1012.003", "6210021012003"),
+        ("62.10.02.1012.3", "6210021012003"),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_tps_id_accepts_sirekap_and_dotted_forms(raw, expected):
+    assert tps_id(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["621002101200", "62100210120034", "62.10.02.1012", "TPS 3", 6.21002101200e12 + 0.5, True],
+)
+def test_tps_id_rejects_with_an_example(raw):
+    with pytest.raises(ValueError, match="6210021012003"):
+        tps_id(raw)
