@@ -31,6 +31,7 @@ Perintah utama:
   election create      buat pemilihan baru
   election list        daftar pemilihan (--format table|json)
   recap                rekapitulasi hasil per tingkat wilayah (--format table|json|csv)
+  export rekap         buku kerja rekap susunan formulir KPU (.xlsx dengan rumus dan grafik)
   check                formulir C.Hasil yang melanggar aturan R1–R13, dengan temuannya
 
 Perintah Django lain: pilkada help --commands

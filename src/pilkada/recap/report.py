@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
 from pilkada.core.numbers import format_percent
 from pilkada.recap.compute import Recap, RecapRow
-from pilkada.tallies.form import FIELDS
+from pilkada.tallies.form import FIELDS, field_label
 
 
 def row_dict(row: RecapRow, name: str, ballot_numbers) -> dict:
@@ -73,3 +77,66 @@ def flat_row(row: RecapRow, name: str, ballot_numbers, *, display: bool) -> list
             row.sheets_with_errors,
         ]
     )
+
+
+@dataclass(frozen=True)
+class FormLine:
+    """One row of a recap in the layout of the KPU recap forms (D.Hasil-KWK).
+
+    ``values`` holds one number per child region and ``total`` the total column; ``kind`` is
+    ``count`` (an int, summed across) or ``share`` (a Decimal fraction, not summed).
+    ``share_of`` names the count lines a share is computed from (numerator, denominator),
+    so a writer can express it as a formula.
+    """
+
+    label: str
+    kind: str
+    values: list
+    total: object
+    share_of: tuple[int, int] | None = None
+    pair: int | None = None  # the ballot number, on a pair's vote line
+
+
+def form_lines(recap: Recap, scheme, pairs) -> list[FormLine]:
+    """The recap as the form's rows down the side, children across, total at the end."""
+    rows, total = recap.rows, recap.total
+    lines: list[FormLine] = []
+
+    def count(label, getter, pair=None):
+        lines.append(FormLine(label, "count", [getter(r) for r in rows], getter(total), pair=pair))
+        return len(lines) - 1
+
+    count(_("Jumlah TPS"), lambda r: r.tps_total)
+    count(_("TPS masuk"), lambda r: r.tps_reported)
+    count(_("DPT menurut data TPS"), lambda r: r.registered)
+    for name in FIELDS:
+        if any(name in r.fields for r in rows):
+            count(field_label(name, scheme), lambda r, n=name: r.fields.get(n, 0))
+    vote_lines = {}
+    for pair in pairs:
+        vote_lines[pair.number] = count(
+            _("Suara %(n)d. %(name)s") % {"n": pair.number, "name": pair.display_name},
+            lambda r, n=pair.number: r.votes.get(n, 0),
+            pair=pair.number,
+        )
+    valid = count(_("Jumlah suara sah paslon"), lambda r: r.valid_total)
+    for pair in pairs:
+        lines.append(
+            FormLine(
+                _("Persentase %(n)d. %(name)s") % {"n": pair.number, "name": pair.display_name},
+                "share",
+                [r.shares.get(pair.number) for r in rows],
+                total.shares.get(pair.number),
+                share_of=(vote_lines[pair.number], valid),
+            )
+        )
+    lines.append(FormLine(_("Partisipasi"), "share", [r.turnout for r in rows], total.turnout))
+    lines.append(
+        FormLine(
+            _("Formulir dengan kesalahan"),
+            "count",
+            [r.sheets_with_errors for r in rows],
+            total.sheets_with_errors,
+        )
+    )
+    return lines
