@@ -28,6 +28,7 @@ Perintah utama:
   import tps FILE      impor TPS: kode desa, nomor TPS, DPT laki-laki/perempuan
   import paslon FILE   impor pasangan calon sebuah pemilihan (--election KODE)
   import hasil FILE    impor hasil formulir C.Hasil, satu baris per TPS (--election KODE)
+  template hasil       buku kerja isian hasil TPS per kecamatan untuk diisi di Excel
   election create      buat pemilihan baru
   election list        daftar pemilihan (--format table|json)
   recap                rekapitulasi hasil per tingkat wilayah (--format table|json|csv)

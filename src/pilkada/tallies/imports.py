@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from pilkada.core.imports import ImportRejected
 from pilkada.dataio.columns import Column, ParsedRow, Spec
-from pilkada.dataio.parsers import count, tps_id
+from pilkada.dataio.parsers import count, text, tps_id
 from pilkada.elections.models import Election
 from pilkada.regions import codes
 from pilkada.regions.models import PollingStation
@@ -30,6 +30,9 @@ from pilkada.tallies.services import Source, save_sheet
 
 TPS_COLUMN = "kode_tps"
 VERSION_COLUMN = "versi"
+# Columns of Pilkada's own entry workbook that carry no form box (read, then left alone).
+INFO_COLUMNS = ("desa", "nomor_tps", "dpt_data_tps")
+CHECK_COLUMNS = tuple(f"cek_r{n}" for n in range(1, 10))
 
 
 def results_spec(election: Election, ballot_numbers: tuple[int, ...]) -> Spec:
@@ -37,6 +40,7 @@ def results_spec(election: Election, ballot_numbers: tuple[int, ...]) -> Spec:
     columns = [
         Column(TPS_COLUMN, aliases=("kode tps", "id tps", "tps id"), parser=tps_id, required=True),
         Column(VERSION_COLUMN, aliases=("versi formulir",), parser=count),
+        *(Column(name, parser=text) for name in INFO_COLUMNS + CHECK_COLUMNS),
     ]
     for header in field_headers(election.scheme).values():
         columns.append(Column(header, aliases=ALIASES.get(header, ()), parser=count))
@@ -53,6 +57,7 @@ class ResultSummary:
     created: int = 0
     changed: int = 0
     unchanged: int = 0
+    empty: int = 0
     flagged: int = 0
     conflicts: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
@@ -69,6 +74,8 @@ class ResultSummary:
             "k": len(self.conflicts),
             "f": self.flagged,
         }
+        if self.empty:
+            text += " " + _("%(n)d baris TPS masih kosong dilewati.") % {"n": self.empty}
         if self.created + self.changed == 0 and not self.conflicts:
             text += " " + _("Tidak ada yang berubah.")
         if self.ignored_columns:
@@ -187,6 +194,9 @@ def import_results_file(
 def _import_row(election, station, row, headers, ballot_numbers, pair_ids, file, user, summary):
     numbers = _row_numbers(row.values, headers, ballot_numbers)
     sheet = TallySheet.objects.filter(election=election, polling_station=station).first()
+    if sheet is None and not numbers.fields and not numbers.votes:
+        summary.empty += 1  # a TPS row nobody has filled in yet
+        return
     where = f"{file}, {_('lembar')} {row.location.sheet}, {_('baris')} {row.location.row}"
     based_on = row.values.get(VERSION_COLUMN)
     old = sheet.numbers() if sheet else SheetNumbers()
