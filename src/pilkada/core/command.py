@@ -1,8 +1,11 @@
 """The base of Pilkada's own management commands."""
 
+import sys
+
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from pilkada.core import argparse_id
 
@@ -24,6 +27,16 @@ class PilkadaCommand(BaseCommand):
         "--skip-checks",
         "--verbosity",
     }
+
+    def execute(self, *args, **options):
+        # Django prints "CommandError: …" for a refused command; a desk reads Indonesian.
+        try:
+            return super().execute(*args, **options)
+        except CommandError as exc:
+            if not getattr(self, "_called_from_command_line", False) or options.get("traceback"):
+                raise
+            self.stderr.write(_("Kesalahan: %(m)s") % {"m": exc})
+            sys.exit(exc.returncode)
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         argparse_id.install(translation.get_language() or settings.LANGUAGE_CODE)

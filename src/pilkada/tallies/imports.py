@@ -30,6 +30,7 @@ from pilkada.tallies.services import Source, save_sheet
 
 TPS_COLUMN = "kode_tps"
 VERSION_COLUMN = "versi"
+ELECTION_COLUMN = "kode_pemilihan"
 # Columns of Pilkada's own entry workbook that carry no form box (read, then left alone).
 INFO_COLUMNS = ("desa", "nomor_tps", "dpt_data_tps")
 CHECK_COLUMNS = tuple(f"cek_r{n}" for n in range(1, 10))
@@ -40,6 +41,7 @@ def results_spec(election: Election, ballot_numbers: tuple[int, ...]) -> Spec:
     columns = [
         Column(TPS_COLUMN, aliases=("kode tps", "id tps", "tps id"), parser=tps_id, required=True),
         Column(VERSION_COLUMN, aliases=("versi formulir",), parser=count),
+        Column(ELECTION_COLUMN, aliases=("kode pemilihan",), parser=text),
         *(Column(name, parser=text) for name in INFO_COLUMNS + CHECK_COLUMNS),
     ]
     for header in field_headers(election.scheme).values():
@@ -143,6 +145,32 @@ def _stations(election: Election, rows: list[ParsedRow]) -> tuple[dict, list[str
     return stations, problems
 
 
+def election_code_in_file(path) -> str | None:
+    """The election a Pilkada entry workbook was made for (its ``kode_pemilihan`` column)."""
+    spec = Spec(
+        name="hasil",
+        columns=[
+            Column(
+                TPS_COLUMN, aliases=("kode tps", "id tps", "tps id"), parser=text, required=True
+            ),
+            Column(ELECTION_COLUMN, aliases=("kode pemilihan",), parser=text),
+        ],
+        key=(TPS_COLUMN,),
+    )
+    result = spec.parse_file(Path(path))
+    if result.errors:
+        raise ImportRejected([str(e) for e in result.errors])
+    found = {r.values.get(ELECTION_COLUMN) for r in result.rows} - {None, ""}
+    if len(found) > 1:
+        raise ImportRejected(
+            [
+                _("%(f)s memuat baris untuk beberapa pemilihan: %(e)s; pisahkan per pemilihan.")
+                % {"f": result.file, "e": ", ".join(sorted(found))}
+            ]
+        )
+    return found.pop() if found else None
+
+
 class _DryRun(Exception):
     pass
 
@@ -161,6 +189,17 @@ def import_results_file(
             [_("%(f)s: tidak ada baris data di bawah judul kolom.") % {"f": result.file}]
         )
     stations, problems = _stations(election, result.rows)
+    problems += [
+        str(
+            row.error(
+                ELECTION_COLUMN,
+                _("baris ini untuk pemilihan '%(other)s', bukan '%(this)s'")
+                % {"other": row.values[ELECTION_COLUMN], "this": election.code},
+            )
+        )
+        for row in result.rows
+        if row.values.get(ELECTION_COLUMN) and row.values[ELECTION_COLUMN] != election.code
+    ]
     if problems:
         raise ImportRejected(problems)
     summary = ResultSummary(

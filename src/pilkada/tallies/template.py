@@ -21,10 +21,10 @@ from xlsxwriter.utility import xl_col_to_name
 
 from pilkada.tallies.form import CATEGORY_KEYS, FIELDS, LPJ_ROWS, SEXES, field_label
 from pilkada.tallies.headers import field_headers, pair_header
-from pilkada.tallies.imports import INFO_COLUMNS, TPS_COLUMN, VERSION_COLUMN
+from pilkada.tallies.imports import ELECTION_COLUMN, INFO_COLUMNS, TPS_COLUMN, VERSION_COLUMN
 
 LABEL_ROW, HEADER_ROW, FIRST_DATA_ROW = 2, 3, 4  # 0-based; rows 0–1: title and stamp
-FIXED = (TPS_COLUMN, *INFO_COLUMNS, VERSION_COLUMN)
+FIXED = (TPS_COLUMN, *INFO_COLUMNS, VERSION_COLUMN, ELECTION_COLUMN)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -189,6 +189,7 @@ def write_entry_workbook(
             _("Nomor TPS"),
             _("DPT data TPS"),
             _("Versi formulir"),
+            _("Kode pemilihan"),
         ]
         for name, col in columns.items():
             label = dict(zip(FIXED, fixed_labels, strict=True)).get(name) or labels.get(name)
@@ -206,6 +207,7 @@ def write_entry_workbook(
                 ws.write_number(r, 4, sheet.version, f["fixed"])
             else:
                 ws.write_blank(r, 4, None, f["fixed"])
+            ws.write_string(r, 5, election.code, f["fixed"])
             for name in inputs:
                 col = columns[name]
                 value = _current(sheet, votes, name, headers)
@@ -238,6 +240,7 @@ def write_entry_workbook(
         ws.set_column(0, 0, 15)
         ws.set_column(1, 1, 20)
         ws.set_column(2, 4, 8)
+        ws.set_column(5, 5, 16)
         ws.set_column(first_input, last_input, 9)
         ws.set_column(last_input + 1, last_input + len(checks), 28)
         ws.set_row(LABEL_ROW, 60)

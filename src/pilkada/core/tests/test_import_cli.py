@@ -222,3 +222,42 @@ def test_import_results_from_the_command_line(election, small_area, tmp_path, ca
     assert run_cli("import", "hasil", "--election", "uji", str(path)) == 1
     err = capsys.readouterr().err
     assert "6210011001009" in err and "A2" in err and "tidak ada data yang ditulis" in err
+
+
+def test_entry_workbook_names_its_election_and_refuses_another(
+    election, small_area, tmp_path, capsys
+):
+    from io import StringIO
+
+    import openpyxl
+    from django.core.management import call_command
+
+    from pilkada.elections.services import create_election
+    from pilkada.tallies.models import TallySheet
+
+    out = tmp_path / "isian.xlsx"
+    call_command(
+        "template",
+        "hasil",
+        "--election",
+        "uji",
+        "--region",
+        "62.10.02",
+        "--output",
+        str(out),
+        stdout=StringIO(),
+    )
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Kurun"]
+    cols = {ws.cell(4, c).value: c for c in range(1, ws.max_column + 1)}
+    ws.cell(5, cols["suara_paslon_1"]).value = 7
+    wb.save(out)
+    assert run_cli("import", "hasil", str(out)) == 0  # no --election: the file says "uji"
+    assert "TPS baru 1" in capsys.readouterr().out
+    create_election(
+        name="Lain", kind="bupati", region_code="62.10", polling_date="2024-11-27", code="lain"
+    )
+    assert run_cli("import", "hasil", "--election", "lain", str(out)) == 1
+    err = capsys.readouterr().err
+    assert "Kesalahan:" in err and "bukan 'lain'" in err and "CommandError" not in err
+    assert TallySheet.objects.count() == 1

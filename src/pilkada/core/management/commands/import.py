@@ -7,7 +7,7 @@ from pilkada.core.imports import ImportRejected
 from pilkada.elections.imports import import_pairs_file
 from pilkada.elections.selectors import ElectionNotFound, get_election
 from pilkada.regions.imports import import_regions_file, import_stations_file
-from pilkada.tallies.imports import import_results_file
+from pilkada.tallies.imports import election_code_in_file, import_results_file
 
 
 class Command(PilkadaCommand):
@@ -41,11 +41,16 @@ class Command(PilkadaCommand):
                 action="store_true",
                 help=_("periksa dan laporkan tanpa menulis apa pun"),
             )
-            if name in ("paslon", "hasil"):
+            if name == "paslon":
                 p.add_argument(
                     "--election", required=True, metavar="KODE", help=_("kode pemilihan")
                 )
             if name == "hasil":
+                p.add_argument(
+                    "--election",
+                    metavar="KODE",
+                    help=_("kode pemilihan (tidak perlu untuk buku kerja isian buatan Pilkada)"),
+                )
                 p.add_argument(
                     "--user",
                     metavar="NAMA",
@@ -71,7 +76,13 @@ class Command(PilkadaCommand):
                 election = get_election(opts["election"])
                 summary = import_pairs_file(election, path, dry_run=dry_run)
             else:
-                election = get_election(opts["election"])
+                code = opts["election"] or election_code_in_file(path)
+                if not code:
+                    raise CommandError(
+                        _("Berkas %(f)s tidak menyebut pemilihannya; tambahkan --election KODE.")
+                        % {"f": path}
+                    )
+                election = get_election(code)
                 summary = import_results_file(
                     election, path, dry_run=dry_run, user=self._user(opts["user"])
                 )
