@@ -36,6 +36,8 @@ def main() -> None:
     from django.db import connection
 
     if connection.vendor == "postgresql":
+        if "bench" not in connection.settings_dict["NAME"]:
+            sys.exit("Refusing to empty a database whose name lacks 'bench'.")
         call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     path = build(work, args.tps, args.pairs)
