@@ -41,3 +41,21 @@ class PilkadaCommand(BaseCommand):
     def create_parser(self, prog_name, subcommand, **kwargs):
         argparse_id.install(translation.get_language() or settings.LANGUAGE_CODE)
         return super().create_parser(prog_name, subcommand, **kwargs)
+
+
+def add_area_arguments(parser, *, levels=None) -> None:
+    """``--election`` and ``--region`` (and ``--level`` when ``levels`` is given)."""
+    parser.add_argument("--election", required=True, metavar="KODE", help=_("kode pemilihan"))
+    parser.add_argument(
+        "--region",
+        default=None,
+        metavar="KODE",
+        help=_("hanya wilayah dengan kode ini (bawaan: seluruh wilayah pemilihan)"),
+    )
+    if levels:
+        parser.add_argument(
+            "--level",
+            required=True,
+            choices=levels,
+            help=_("tingkat rincian: %(levels)s") % {"levels": ", ".join(levels)},
+        )

@@ -65,6 +65,18 @@ class _DryRun(Exception):
     """Raised inside the transaction of a dry run so that everything is rolled back."""
 
 
+def parse_or_reject(spec, path):
+    """Parse a file with ``spec``; any cell error, or no data row at all, rejects the file."""
+    result = spec.parse_file(Path(path))
+    if result.errors:
+        raise ImportRejected([str(e) for e in result.errors])
+    if not result.rows:
+        raise ImportRejected(
+            [_("%(f)s: tidak ada baris data di bawah judul kolom.") % {"f": result.file}]
+        )
+    return result
+
+
 def run_import(
     path,
     spec,
@@ -78,13 +90,7 @@ def run_import(
     Nothing is written unless every cell parses and every row validates; a dry run does the
     whole upsert inside a transaction and rolls it back, so its summary is exact.
     """
-    result = spec.parse_file(Path(path))
-    if result.errors:
-        raise ImportRejected([str(e) for e in result.errors])
-    if not result.rows:
-        raise ImportRejected(
-            [_("%(f)s: tidak ada baris data di bawah judul kolom.") % {"f": result.file}]
-        )
+    result = parse_or_reject(spec, path)
     rows = [r.values for r in result.rows]
     problems = validate(rows)
     if problems:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from pilkada.recap.report import FormLine
+from pilkada.tallies.selectors import finding_headers, finding_rows
 
 FIRST_LINE_ROW = 5  # rows above: title, subtitle, generated-at, blank, header
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -135,24 +136,13 @@ def _chart(wb, ws, lines: list[FormLine], total_col: int) -> None:
 def _findings_sheet(wb, fmt, stamp: str, findings) -> None:
     ws = wb.add_worksheet(_("Temuan"))
     ws.write_string(0, 0, stamp, fmt["title"])
-    headers = [_("Kode TPS"), _("Desa/Kelurahan"), _("TPS"), _("Aturan"), _("Jenis"), _("Pesan")]
-    for c, h in enumerate(headers):
+    for c, h in enumerate(finding_headers()):
         ws.write_string(2, c, h, fmt["head"])
-    r = 3
-    for checked in findings:
-        for f in checked.findings:
-            values = [
-                checked.station.sirekap_id,
-                checked.station.desa.name,
-                checked.station.number,
-                f.rule,
-                _("kesalahan") if f.severity == "error" else _("peringatan"),
-                f.message,
-            ]
-            for c, v in enumerate(values):
-                ws.write_string(r, c, str(v), fmt["text"])
-            r += 1
-    if r == 3:
+    rows = finding_rows(findings)
+    for r, values in enumerate(rows, start=3):
+        for c, v in enumerate(values):
+            ws.write_string(r, c, str(v), fmt["text"])
+    if not rows:
         ws.write_string(3, 0, _("Tidak ada formulir dengan temuan."))
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 24)

@@ -10,12 +10,11 @@ a conflict and the other rows are imported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pilkada.core.imports import ImportRejected
+from pilkada.core.imports import ImportRejected, parse_or_reject
 from pilkada.dataio.columns import Column, ParsedRow, Spec
 from pilkada.dataio.parsers import count, text, tps_id
 from pilkada.elections.models import Election
@@ -157,9 +156,7 @@ def election_code_in_file(path) -> str | None:
         ],
         key=(TPS_COLUMN,),
     )
-    result = spec.parse_file(Path(path))
-    if result.errors:
-        raise ImportRejected([str(e) for e in result.errors])
+    result = parse_or_reject(spec, path)
     found = {r.values.get(ELECTION_COLUMN) for r in result.rows} - {None, ""}
     if len(found) > 1:
         raise ImportRejected(
@@ -180,14 +177,7 @@ def import_results_file(
 ) -> ResultSummary:
     """Import a flat result file for ``election``; see the module docstring for the rules."""
     ballot_numbers = tuple(election.pairs.order_by("number").values_list("number", flat=True))
-    spec = results_spec(election, ballot_numbers)
-    result = spec.parse_file(Path(path))
-    if result.errors:
-        raise ImportRejected([str(e) for e in result.errors])
-    if not result.rows:
-        raise ImportRejected(
-            [_("%(f)s: tidak ada baris data di bawah judul kolom.") % {"f": result.file}]
-        )
+    result = parse_or_reject(results_spec(election, ballot_numbers), path)
     stations, problems = _stations(election, result.rows)
     problems += [
         str(

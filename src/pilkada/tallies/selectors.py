@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from pilkada.elections.models import Election
 from pilkada.regions.models import PollingStation
 from pilkada.regions.selectors import within_q
@@ -71,6 +73,27 @@ def checked_sheets(election: Election, within: str | None = None) -> list[Checke
         findings = check_sheet(numbers, rule_context(election, station, numbers_of_pairs))
         result.append(CheckedSheet(sheet, station, numbers, findings))
     return result
+
+
+def finding_rows(checked: list[CheckedSheet], *, errors_only: bool = False) -> list[tuple]:
+    """One row per finding: TPS code, desa, TPS number, rule, kind in words, message."""
+    return [
+        (
+            c.station.sirekap_id,
+            c.station.desa.name,
+            c.station.number,
+            f.rule,
+            _("kesalahan") if f.severity == "error" else _("peringatan"),
+            f.message,
+        )
+        for c in checked
+        for f in c.findings
+        if not errors_only or f.severity == "error"
+    ]
+
+
+def finding_headers() -> list[str]:
+    return [_("Kode TPS"), _("Desa/Kelurahan"), _("TPS"), _("Aturan"), _("Jenis"), _("Pesan")]
 
 
 def sheet_history(sheet: TallySheet):

@@ -1,11 +1,11 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from pilkada.core.command import PilkadaCommand
+from pilkada.core.command import PilkadaCommand, add_area_arguments
 from pilkada.core.output import simulated_notice, table, to_json
 from pilkada.elections.selectors import ElectionNotFound, get_election
 from pilkada.recap.selectors import RecapError, validate_area
-from pilkada.tallies.selectors import checked_sheets
+from pilkada.tallies.selectors import checked_sheets, finding_headers, finding_rows
 
 
 class Command(PilkadaCommand):
@@ -15,10 +15,7 @@ class Command(PilkadaCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--election", required=True, metavar="KODE", help=_("kode pemilihan"))
-        parser.add_argument(
-            "--region", default=None, metavar="KODE", help=_("hanya TPS di bawah kode wilayah ini")
-        )
+        add_area_arguments(parser)
         parser.add_argument("--format", choices=("table", "json"), default="table")
         parser.add_argument(
             "--errors-only", action="store_true", help=_("hanya kesalahan, tanpa peringatan")
@@ -32,6 +29,7 @@ class Command(PilkadaCommand):
             raise CommandError(str(exc)) from None
         checked = checked_sheets(election, within)
         simulated_notice(election, self.stdout if opts["format"] == "table" else self.stderr)
+        errors = sum(1 for c in checked if c.has_errors)
         flagged = []
         for c in checked:
             findings = [f for f in c.findings if not opts["errors_only"] or f.severity == "error"]
@@ -67,33 +65,8 @@ class Command(PilkadaCommand):
                 ending="",
             )
         else:
-            rows = [
-                (
-                    c.station.sirekap_id,
-                    c.station.desa.name,
-                    c.station.number,
-                    f.rule,
-                    _("kesalahan") if f.severity == "error" else _("peringatan"),
-                    f.message,
-                )
-                for c, findings in flagged
-                for f in findings
-            ]
-            self.stdout.write(
-                table(
-                    [
-                        _("Kode TPS"),
-                        _("Desa/Kelurahan"),
-                        _("TPS"),
-                        _("Aturan"),
-                        _("Jenis"),
-                        _("Pesan"),
-                    ],
-                    rows,
-                ),
-                ending="",
-            )
-            errors = sum(1 for c in checked if c.has_errors)
+            rows = finding_rows(checked, errors_only=opts["errors_only"])
+            self.stdout.write(table(finding_headers(), rows), ending="")
             self.stdout.write(
                 _(
                     "%(checked)d formulir diperiksa; %(flagged)d dengan temuan; "
@@ -101,5 +74,5 @@ class Command(PilkadaCommand):
                 )
                 % {"checked": len(checked), "flagged": len(flagged), "errors": errors}
             )
-        if any(c.has_errors for c in checked):
+        if errors:
             raise SystemExit(1)

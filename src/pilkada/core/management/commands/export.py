@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from pilkada.core.command import PilkadaCommand
+from pilkada.core.command import PilkadaCommand, add_area_arguments
 from pilkada.elections.selectors import ElectionNotFound, get_election, pairs_of
 from pilkada.recap.report import form_lines
 from pilkada.recap.selectors import RECAP_LEVELS, RecapError, election_recap, region_names
@@ -19,16 +19,7 @@ class Command(PilkadaCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True, metavar="rekap")
         p = sub.add_parser("rekap", help=self.help, description=self.help)
-        p.add_argument("--election", required=True, metavar="KODE", help=_("kode pemilihan"))
-        p.add_argument(
-            "--region",
-            default=None,
-            metavar="KODE",
-            help=_("kode wilayah yang direkap (bawaan: seluruh wilayah pemilihan)"),
-        )
-        p.add_argument(
-            "--level", required=True, choices=RECAP_LEVELS, help=_("tingkat kolom rekap")
-        )
+        add_area_arguments(p, levels=RECAP_LEVELS)
         p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
         p.add_argument(
             "--output",

@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from pilkada.core.command import PilkadaCommand
+from pilkada.core.command import PilkadaCommand, add_area_arguments
 from pilkada.core.output import FORMATS, simulated_notice, table, to_csv, to_json
 from pilkada.elections.selectors import ElectionNotFound, get_election
 from pilkada.recap.report import flat_headers, flat_row, recap_dict
@@ -15,19 +15,7 @@ class Command(PilkadaCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--election", required=True, metavar="KODE", help=_("kode pemilihan"))
-        parser.add_argument(
-            "--region",
-            default=None,
-            metavar="KODE",
-            help=_("kode wilayah yang direkap (bawaan: seluruh wilayah pemilihan)"),
-        )
-        parser.add_argument(
-            "--level",
-            required=True,
-            choices=RECAP_LEVELS,
-            help=_("tingkat baris rekap: provinsi, kabkota, kecamatan, desa, tps"),
-        )
+        add_area_arguments(parser, levels=RECAP_LEVELS)
         parser.add_argument("--format", choices=FORMATS, default="table")
 
     def handle(self, *args, **opts):

@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from pilkada.core.command import PilkadaCommand
+from pilkada.core.command import PilkadaCommand, add_area_arguments
 from pilkada.elections.selectors import ElectionNotFound, get_election, pairs_of
 from pilkada.recap.selectors import RecapError, validate_area
 from pilkada.regions.models import Region
@@ -19,13 +19,7 @@ class Command(PilkadaCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True, metavar="hasil")
         p = sub.add_parser("hasil", help=self.help, description=self.help)
-        p.add_argument("--election", required=True, metavar="KODE", help=_("kode pemilihan"))
-        p.add_argument(
-            "--region",
-            default=None,
-            metavar="KODE",
-            help=_("hanya TPS di bawah kode wilayah ini (bawaan: seluruh wilayah pemilihan)"),
-        )
+        add_area_arguments(p)
         p.add_argument("--output", required=True, metavar="FILE", help=_("berkas .xlsx"))
 
     def handle(self, *args, **opts):
