@@ -211,3 +211,44 @@ def test_reader_error_mid_file_fails_the_file(tmp_path):
         "paslon.csv: CSV rusak sesudah baris 2: field larger than field limit (131072)"
     ]
     assert len(result.rows) == 1  # what came before is there, but the result is not ok
+
+
+def test_a_lying_dimension_tag_loses_no_rows(tmp_path):
+    """openpyxl's read-only mode trusts <dimension>; a stale tag must not hide rows here."""
+    import re
+    import zipfile
+
+    import xlsxwriter
+
+    from pilkada.dataio.columns import Column, Spec
+    from pilkada.dataio.parsers import count, text
+
+    honest = tmp_path / "jujur.xlsx"
+    wb = xlsxwriter.Workbook(str(honest))
+    ws = wb.add_worksheet("Data")
+    ws.write_row(0, 0, ["kode", "jumlah"])
+    n = 20_000
+    for r in range(1, n + 1):
+        ws.write_string(r, 0, f"K{r}")
+        ws.write_number(r, 1, r)
+    wb.close()
+    lying = tmp_path / "bohong.xlsx"
+    with zipfile.ZipFile(honest) as src, zipfile.ZipFile(lying, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, replaced = re.subn(
+                    rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:B2"/>', data
+                )
+                assert replaced == 1
+            dst.writestr(item, data)
+    spec = Spec(
+        name="uji",
+        columns=[
+            Column("kode", parser=text, required=True),
+            Column("jumlah", parser=count, required=True),
+        ],
+    )
+    result = spec.parse_file(lying)
+    assert result.ok and len(result.rows) == n
+    assert sum(r.values["jumlah"] for r in result.rows) == n * (n + 1) // 2
