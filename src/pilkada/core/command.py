@@ -59,3 +59,27 @@ def add_area_arguments(parser, *, levels=None) -> None:
             choices=levels,
             help=_("tingkat rincian: %(levels)s") % {"levels": ", ".join(levels)},
         )
+
+
+def election_and_area(opts) -> tuple:
+    """The election and region code named by ``add_area_arguments``, or a CommandError."""
+    from pilkada.elections.selectors import ElectionNotFound, get_election
+    from pilkada.recap.selectors import RecapError, validate_area
+
+    try:
+        election = get_election(opts["election"])
+        return election, validate_area(election, opts["region"])
+    except (ElectionNotFound, RecapError) as exc:
+        raise CommandError(str(exc)) from None
+
+
+def election_and_recap(opts) -> tuple:
+    """The election and its recap for ``--region``/``--level``, or a CommandError."""
+    from pilkada.elections.selectors import ElectionNotFound, get_election
+    from pilkada.recap.selectors import RecapError, election_recap
+
+    try:
+        election = get_election(opts["election"])
+        return election, election_recap(election, within=opts["region"], level=opts["level"])
+    except (ElectionNotFound, RecapError) as exc:
+        raise CommandError(str(exc)) from None

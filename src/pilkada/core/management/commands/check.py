@@ -1,10 +1,7 @@
-from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from pilkada.core.command import PilkadaCommand, add_area_arguments
+from pilkada.core.command import PilkadaCommand, add_area_arguments, election_and_area
 from pilkada.core.output import simulated_notice, table, to_json
-from pilkada.elections.selectors import ElectionNotFound, get_election
-from pilkada.recap.selectors import RecapError, validate_area
 from pilkada.tallies.selectors import checked_sheets, finding_headers, finding_rows
 
 
@@ -22,11 +19,7 @@ class Command(PilkadaCommand):
         )
 
     def handle(self, *args, **opts):
-        try:
-            election = get_election(opts["election"])
-            within = validate_area(election, opts["region"])
-        except (ElectionNotFound, RecapError) as exc:
-            raise CommandError(str(exc)) from None
+        election, within = election_and_area(opts)
         checked = checked_sheets(election, within)
         simulated_notice(election, self.stdout if opts["format"] == "table" else self.stderr)
         errors = sum(1 for c in checked if c.has_errors)

@@ -1,10 +1,10 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from pilkada.core.command import PilkadaCommand, add_area_arguments
-from pilkada.elections.selectors import ElectionNotFound, get_election, pairs_of
+from pilkada.core.command import PilkadaCommand, add_area_arguments, election_and_recap
+from pilkada.elections.selectors import pairs_of
 from pilkada.recap.report import form_lines
-from pilkada.recap.selectors import RECAP_LEVELS, RecapError, election_recap, region_names
+from pilkada.recap.selectors import RECAP_LEVELS, region_names
 from pilkada.recap.xlsx import write_recap_csv, write_recap_workbook
 from pilkada.tallies.selectors import checked_sheets
 
@@ -29,11 +29,7 @@ class Command(PilkadaCommand):
         )
 
     def handle(self, *args, **opts):
-        try:
-            election = get_election(opts["election"])
-            recap = election_recap(election, within=opts["region"], level=opts["level"])
-        except (ElectionNotFound, RecapError) as exc:
-            raise CommandError(str(exc)) from None
+        election, recap = election_and_recap(opts)
         names = region_names(recap)
         pairs = pairs_of(election)
         columns = [

@@ -1,11 +1,9 @@
-from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from pilkada.core.command import PilkadaCommand, add_area_arguments
+from pilkada.core.command import PilkadaCommand, add_area_arguments, election_and_recap
 from pilkada.core.output import FORMATS, simulated_notice, table, to_csv, to_json
-from pilkada.elections.selectors import ElectionNotFound, get_election
 from pilkada.recap.report import flat_headers, flat_row, recap_dict
-from pilkada.recap.selectors import RECAP_LEVELS, RecapError, election_recap, region_names
+from pilkada.recap.selectors import RECAP_LEVELS, region_names
 
 
 class Command(PilkadaCommand):
@@ -19,11 +17,7 @@ class Command(PilkadaCommand):
         parser.add_argument("--format", choices=FORMATS, default="table")
 
     def handle(self, *args, **opts):
-        try:
-            election = get_election(opts["election"])
-            recap = election_recap(election, within=opts["region"], level=opts["level"])
-        except (ElectionNotFound, RecapError) as exc:
-            raise CommandError(str(exc)) from None
+        election, recap = election_and_recap(opts)
         names = region_names(recap)
         simulated_notice(election, self.stdout if opts["format"] == "table" else self.stderr)
         numbers = recap.ballot_numbers

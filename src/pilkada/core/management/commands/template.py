@@ -1,9 +1,8 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from pilkada.core.command import PilkadaCommand, add_area_arguments
-from pilkada.elections.selectors import ElectionNotFound, get_election, pairs_of
-from pilkada.recap.selectors import RecapError, validate_area
+from pilkada.core.command import PilkadaCommand, add_area_arguments, election_and_area
+from pilkada.elections.selectors import pairs_of
 from pilkada.regions.models import Region
 from pilkada.tallies.selectors import checked_sheets, stations_within
 from pilkada.tallies.template import write_entry_workbook
@@ -23,11 +22,7 @@ class Command(PilkadaCommand):
         p.add_argument("--output", required=True, metavar="FILE", help=_("berkas .xlsx"))
 
     def handle(self, *args, **opts):
-        try:
-            election = get_election(opts["election"])
-            within = validate_area(election, opts["region"])
-        except (ElectionNotFound, RecapError) as exc:
-            raise CommandError(str(exc)) from None
+        election, within = election_and_area(opts)
         stations = list(stations_within(election, within).order_by("desa__code", "number"))
         if not stations:
             raise CommandError(_("Tidak ada TPS di wilayah ini; impor TPS lebih dulu."))
