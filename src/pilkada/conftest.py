@@ -24,6 +24,15 @@ def default_language():
 
 
 @pytest.fixture
+def demo(db):
+    """The simulated Gunung Mas demo election, loaded through the services."""
+    from pilkada.demo.load import load_demo
+
+    election, _ = load_demo()
+    return election
+
+
+@pytest.fixture
 def gumas_regions(db) -> None:
     """The official regions of Kabupaten Gunung Mas (shipped with the package)."""
     upsert_regions([{"kode": r["kode"], "nama": r["nama"]} for r in region_rows()])

@@ -19,6 +19,16 @@ class RowProblem:
     message: str
 
 
+def file_notes(ignored_columns: list[str], skipped_sheets: list[tuple[str, str]]) -> str:
+    """What an import left unread in the file: unknown columns and sheets without a header."""
+    text = ""
+    if ignored_columns:
+        text += " " + _("Kolom diabaikan: %(c)s.") % {"c": ", ".join(ignored_columns)}
+    for sheet, reason in skipped_sheets:
+        text += " " + _("Lembar '%(s)s' tidak dibaca: %(r)s.") % {"s": sheet, "r": reason}
+    return text
+
+
 @dataclass
 class ImportSummary:
     """What an import did (or, in a dry run, would do)."""
@@ -38,11 +48,7 @@ class ImportSummary:
         }
         if self.skipped_total_rows:
             text += " " + _("%(n)d baris JUMLAH/TOTAL dilewati.") % {"n": self.skipped_total_rows}
-        if self.ignored_columns:
-            text += " " + _("Kolom diabaikan: %(c)s.") % {"c": ", ".join(self.ignored_columns)}
-        for sheet, reason in self.skipped_sheets:
-            text += " " + _("Lembar '%(s)s' tidak dibaca: %(r)s.") % {"s": sheet, "r": reason}
-        return text
+        return text + file_notes(self.ignored_columns, self.skipped_sheets)
 
 
 MAX_MESSAGES = 1000

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pilkada.core.imports import ImportRejected, parse_or_reject
+from pilkada.core.imports import ImportRejected, file_notes, parse_or_reject
 from pilkada.dataio.columns import Column, ParsedRow, Spec
 from pilkada.dataio.parsers import count, text, tps_id
 from pilkada.elections.models import Election
@@ -79,11 +79,7 @@ class ResultSummary:
             text += " " + _("%(n)d baris TPS masih kosong dilewati.") % {"n": self.empty}
         if self.created + self.changed == 0 and not self.conflicts:
             text += " " + _("Tidak ada yang berubah.")
-        if self.ignored_columns:
-            text += " " + _("Kolom diabaikan: %(c)s.") % {"c": ", ".join(self.ignored_columns)}
-        for sheet, reason in self.skipped_sheets:
-            text += " " + _("Lembar '%(s)s' tidak dibaca: %(r)s.") % {"s": sheet, "r": reason}
-        return text
+        return text + file_notes(self.ignored_columns, self.skipped_sheets)
 
 
 def _row_numbers(values: dict, headers: dict[str, str], ballot_numbers) -> SheetNumbers:

@@ -10,7 +10,6 @@ from django.core.management.base import CommandError
 
 from pilkada.cli import main
 from pilkada.demo.generate import ELECTION_CODE
-from pilkada.demo.load import load_demo
 from pilkada.tallies.models import PairVote, TallySheet
 
 
@@ -18,12 +17,6 @@ def run(*args) -> str:
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture
-def demo(db):
-    election, _ = load_demo()
-    return election
 
 
 def test_help_lists_commands_in_indonesian(capsys):

@@ -9,14 +9,7 @@ from django.core.management import call_command
 
 from pilkada.core.testing import libreoffice
 from pilkada.demo.generate import ELECTION_CODE
-from pilkada.demo.load import load_demo
 from pilkada.recap.xlsx import safe_text
-
-
-@pytest.fixture
-def demo(db):
-    election, _ = load_demo()
-    return election
 
 
 def export(tmp_path, *args):
