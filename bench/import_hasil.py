@@ -5,7 +5,7 @@
 
 Builds a throw-away database (SQLite in a temporary folder unless DATABASE_URL is set), a
 kabupaten with N TPS and an election with P pairs, writes one flat .xlsx row per TPS with every
-box of the form, then measures in the same run:
+box of the form (plausible numbers; one TPS in 50 breaks a rule), then measures in the same run:
   read    python-calamine reading every cell of the file into Python rows (the reference)
   import  `pilkada import hasil` on that file (parse, validate, store, versions)
 and prints seconds, rows/s and import/read (target: <= 3x). Not a test: nothing is asserted.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import sys
 import tempfile
 import time
@@ -61,6 +62,20 @@ def main() -> None:
     print(f"ratio import/read:      {imported / read:8.1f}x  (target <= 3x)")
 
 
+def sheet_numbers(st: dict, n_pairs: int, rng, *, flawed: bool):
+    """A plausible form for one TPS (the demo's generator), votes split over ``n_pairs``."""
+    from pilkada.demo.generate import DemoStation, _split_votes, consistent_numbers
+    from pilkada.tallies.form import SheetNumbers
+
+    station = DemoStation(st["kode_desa"], st["nomor_tps"], st["dpt_l"], st["dpt_p"])
+    numbers = consistent_numbers(station, 0, rng)
+    fields = dict(numbers.fields)
+    if flawed:
+        fields["valid_votes"] += 3
+    weights = [rng.uniform(0.5, 1.5) for _ in range(n_pairs)]
+    return SheetNumbers(fields=fields, votes=_split_votes(numbers.fields["valid_votes"], weights))
+
+
 def build(work: Path, n_tps: int, n_pairs: int) -> Path:
     import xlsxwriter
 
@@ -94,17 +109,18 @@ def build(work: Path, n_tps: int, n_pairs: int) -> Path:
             for n in range(1, n_pairs + 1)
         ],
     )
-    headers = list(field_headers(election.scheme).values())
-    columns = ["kode_tps", *headers, *(pair_header(n) for n in range(1, n_pairs + 1))]
+    headers = field_headers(election.scheme)
+    columns = ["kode_tps", *headers.values(), *(pair_header(n) for n in range(1, n_pairs + 1))]
     path = work / "hasil.xlsx"
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     ws = wb.add_worksheet("Bogor")
     ws.write_row(0, 0, columns)
+    rng = random.Random(2024)
     for r, st in enumerate(stations, start=1):
-        tps_id = st["kode_desa"].replace(".", "") + st["nomor_tps"]
-        ws.write_string(r, 0, tps_id)
-        for c in range(1, len(columns)):
-            ws.write_number(r, c, (r * 7 + c * 13) % 300)
+        numbers = sheet_numbers(st, n_pairs, rng, flawed=r % 50 == 0)  # 2 % break a rule
+        ws.write_string(r, 0, st["kode_desa"].replace(".", "") + st["nomor_tps"])
+        ws.write_row(r, 1, [numbers.fields[f] for f in headers])
+        ws.write_row(r, 1 + len(headers), [numbers.votes[n] for n in range(1, n_pairs + 1)])
     wb.close()
     return path
 

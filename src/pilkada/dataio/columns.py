@@ -346,6 +346,7 @@ class Spec:
         present = [(c, positions[c.name]) for c in self.columns if c.name in positions]
         letters = {c.name: column_letter(sheet.first_column + i) for c, i in present}
         keys = [(c, i) for c, i in present if c.name in self.key]
+        plan = [(c, c.name, c.parser, c.required, i) for c, i in present]  # the hot loop's view
         first_data_row = True
         for number, cells in rows:
             if _is_blank(cells):
@@ -360,13 +361,13 @@ class Spec:
                 continue
             values: dict[str, Any] = {}
             problems: list[CellError] = []
-            for column, index in present:
+            for column, name, parser, required, index in plan:
                 raw = cells[index] if index < width else None
-                if column.required and is_empty(raw):
+                if required and is_empty(raw):
                     message = _("wajib diisi")
                 else:
                     try:
-                        values[column.name] = column.parser(raw)
+                        values[name] = parser(raw)
                         continue
                     except ValueError as exc:
                         message = str(exc)

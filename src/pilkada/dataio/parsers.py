@@ -82,6 +82,8 @@ def count(value: object) -> int | None:
     Rejects fractions (``12.5``, ``"12,5"``, ``"1.2"``), negatives, text, TRUE/FALSE and dates.
     Empty → None.
     """
+    if type(value) is float and value.is_integer() and 0 <= value <= MAX_EXACT_FLOAT:
+        return int(value)  # the common cell, first
     if is_empty(value):
         return None
     if isinstance(value, bool):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pilkada.core.chunks import chunked
 from pilkada.core.imports import ImportRejected, file_notes, parse_or_reject
 from pilkada.dataio.columns import Column, ParsedRow, Spec
 from pilkada.dataio.parsers import count, text, tps_id
@@ -22,10 +23,16 @@ from pilkada.regions import codes
 from pilkada.regions.models import PollingStation
 from pilkada.tallies.form import SheetNumbers, diff_numbers, merge_numbers
 from pilkada.tallies.headers import ALIASES, field_headers, pair_header
-from pilkada.tallies.models import ChangeSource, SheetStatus, TallySheet
+from pilkada.tallies.models import ChangeSource, SheetStatus
 from pilkada.tallies.rules import check_sheet, has_errors
 from pilkada.tallies.selectors import rule_context
-from pilkada.tallies.services import Source, save_sheet
+from pilkada.tallies.services import (
+    ConcurrentChange,
+    PlannedSave,
+    Source,
+    lock_sheets,
+    save_sheets,
+)
 
 TPS_COLUMN = "kode_tps"
 VERSION_COLUMN = "versi"
@@ -96,9 +103,8 @@ def _stations(election: Election, rows: list[ParsedRow]) -> tuple[dict, list[str
     wanted = {codes.split_sirekap_tps_id(r.values[TPS_COLUMN]) for r in rows}
     found = {
         (s.desa.code, s.number): s
-        for s in PollingStation.objects.filter(
-            desa__code__in={d for d, _n in wanted}
-        ).select_related("desa")
+        for chunk in chunked({d for d, _n in wanted})
+        for s in PollingStation.objects.filter(desa__code__in=chunk).select_related("desa")
     }
     stations, problems, seen = {}, [], {}
     for row in rows:
@@ -192,23 +198,19 @@ def import_results_file(
         ignored_columns=list(result.ignored_columns),
         skipped_sheets=list(result.skipped_sheets),
     )
-    headers = field_headers(election.scheme)
-    pair_ids = dict(election.pairs.values_list("number", "id"))
+    planner = _Planner(election, ballot_numbers, result.file, summary)
     try:
         with transaction.atomic():
-            for row in result.rows:
-                station = stations[codes.split_sirekap_tps_id(row.values[TPS_COLUMN])]
-                _import_row(
-                    election,
-                    station,
-                    row,
-                    headers,
-                    ballot_numbers,
-                    pair_ids,
-                    result.file,
-                    user,
-                    summary,
-                )
+            sheets = lock_sheets(election, stations.values())
+            plans = [
+                plan
+                for row in result.rows
+                if (plan := planner.plan(row, stations, sheets)) is not None
+            ]
+            try:
+                save_sheets(election, plans, user=user, pair_ids=planner.pair_ids)
+            except ConcurrentChange as exc:
+                raise ImportRejected([f"{result.file}: {exc}"]) from None
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -216,52 +218,59 @@ def import_results_file(
     return summary
 
 
-def _import_row(election, station, row, headers, ballot_numbers, pair_ids, file, user, summary):
-    numbers = _row_numbers(row.values, headers, ballot_numbers)
-    sheet = TallySheet.objects.filter(election=election, polling_station=station).first()
-    if sheet is None and not numbers.fields and not numbers.votes:
-        summary.empty += 1  # a TPS row nobody has filled in yet
-        return
-    where = f"{file}, {_('lembar')} {row.location.sheet}, {_('baris')} {row.location.row}"
-    based_on = row.values.get(VERSION_COLUMN)
-    old = sheet.numbers() if sheet else SheetNumbers()
-    merged = merge_numbers(old, numbers)
-    if sheet is not None and not diff_numbers(old, merged):
-        summary.unchanged += 1
-        return
-    if sheet is not None and based_on is not None and based_on != sheet.version:
-        summary.conflicts.append(
-            _(
+class _Planner:
+    """Decides for each row what the import does with its TPS, and counts it."""
+
+    def __init__(self, election, ballot_numbers, file, summary: ResultSummary):
+        self.election = election
+        self.ballot_numbers = ballot_numbers
+        self.headers = field_headers(election.scheme)
+        self.pair_ids = dict(election.pairs.values_list("number", "id"))
+        self.file = file
+        self.summary = summary
+
+    def plan(self, row: ParsedRow, stations, sheets) -> PlannedSave | None:
+        summary = self.summary
+        station = stations[codes.split_sirekap_tps_id(row.values[TPS_COLUMN])]
+        numbers = _row_numbers(row.values, self.headers, self.ballot_numbers)
+        sheet = sheets.get(station.pk)
+        if sheet is None and not numbers.fields and not numbers.votes:
+            summary.empty += 1  # a TPS row nobody has filled in yet
+            return None
+        old = sheet.numbers(sheet.current_votes) if sheet else SheetNumbers()
+        merged = merge_numbers(old, numbers)
+        if sheet is not None and not diff_numbers(old, merged):
+            summary.unchanged += 1
+            return None
+        conflict = self._conflict(row, station, sheet)
+        if conflict:
+            summary.conflicts.append(conflict)
+            return None
+        if sheet is None:
+            summary.created += 1
+        else:
+            summary.changed += 1
+        context = rule_context(self.election, station, self.ballot_numbers)
+        if has_errors(check_sheet(merged, context)):
+            summary.flagged += 1
+        source = Source(
+            kind=ChangeSource.FILE, file=self.file, sheet=row.location.sheet, row=row.location.row
+        )
+        return PlannedSave(station, sheet, merged, source)
+
+    def _conflict(self, row: ParsedRow, station, sheet) -> str | None:
+        if sheet is None:
+            return None
+        where = f"{self.file}, {_('lembar')} {row.location.sheet}, {_('baris')} {row.location.row}"
+        based_on = row.values.get(VERSION_COLUMN)
+        if based_on is not None and based_on != sheet.version:
+            return _(
                 "%(where)s: TPS %(id)s sudah diubah sejak versi %(v)d yang menjadi dasar berkas "
                 "ini (sekarang versi %(now)d); tidak ditimpa."
-            )
-            % {"where": where, "id": station.sirekap_id, "v": based_on, "now": sheet.version}
-        )
-        return
-    if sheet is not None and sheet.status == SheetStatus.VERIFIED:
-        summary.conflicts.append(
-            _(
+            ) % {"where": where, "id": station.sirekap_id, "v": based_on, "now": sheet.version}
+        if sheet.status == SheetStatus.VERIFIED:
+            return _(
                 "%(where)s: formulir TPS %(id)s sudah terverifikasi; perubahan dari berkas tidak "
                 "ditimpakan. Koreksi formulir terverifikasi harus disertai alasan."
-            )
-            % {"where": where, "id": station.sirekap_id}
-        )
-        return
-    outcome = save_sheet(
-        election=election,
-        station=station,
-        numbers=numbers,
-        expected_version=sheet.version if sheet else None,
-        user=user,
-        source=Source(
-            kind=ChangeSource.FILE, file=file, sheet=row.location.sheet, row=row.location.row
-        ),
-        pair_ids=pair_ids,
-    )
-    if outcome.created:
-        summary.created += 1
-    else:
-        summary.changed += 1
-    findings = check_sheet(merged, rule_context(election, station, ballot_numbers))
-    if has_errors(findings):
-        summary.flagged += 1
+            ) % {"where": where, "id": station.sirekap_id}
+        return None

@@ -108,8 +108,13 @@ class _Checker:
 
     def get(self, *names: str) -> list[int] | None:
         """The values of ``names``, or None if any of them was not entered."""
-        values = [self.n.get(name) for name in names]
-        return None if any(v is None for v in values) else values
+        fields, values = self.n.fields, []
+        for name in names:
+            value = fields.get(name)
+            if value is None:
+                return None
+            values.append(value)
+        return values
 
     def label(self, name: str) -> str:
         return field_label(name, self.ctx.scheme)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pilkada.core.bulk import insert_rows, update_rows
+from pilkada.core.chunks import chunked
 from pilkada.elections.models import Election
 from pilkada.regions import codes
 from pilkada.regions.models import PollingStation
@@ -24,6 +27,18 @@ from pilkada.tallies.selectors import ballot_numbers, rule_context
 
 class SheetWriteError(Exception):
     """A save that was refused; ``str()`` is the Indonesian message for the user."""
+
+
+class ConcurrentChange(SheetWriteError):
+    """A bulk save found sheets created or changed by someone else after it read them."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Sebagian formulir dibuat atau diubah orang lain saat penyimpanan berjalan; "
+                "tidak ada yang disimpan. Ulangi sekali lagi."
+            )
+        )
 
 
 class StaleSheet(SheetWriteError):
@@ -58,6 +73,17 @@ class Source:
     sheet: str = ""
     row: int | None = None
     note: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedSave:
+    """One sheet of a bulk save: its TPS, the sheet as read under lock (None: no sheet yet),
+    the complete new numbers, and where they came from."""
+
+    station: PollingStation
+    sheet: TallySheet | None
+    numbers: SheetNumbers
+    source: Source
 
 
 @dataclass(frozen=True)
@@ -172,7 +198,11 @@ def _write_votes(sheet, numbers: SheetNumbers, pair_ids, created: bool) -> None:
 
 
 def _record_revision(sheet: TallySheet, numbers: SheetNumbers, user, source: Source) -> None:
-    TallySheetRevision.objects.create(
+    _revision(sheet, numbers, user, source).save()
+
+
+def _revision(sheet: TallySheet, numbers: SheetNumbers, user, source: Source):
+    return TallySheetRevision(
         sheet=sheet,
         version=sheet.version,
         numbers=numbers.as_dict(),
@@ -245,3 +275,124 @@ def set_status(
     locked.save()
     _record_revision(locked, locked.numbers(), user, source)
     return locked
+
+
+def lock_sheets(election: Election, stations) -> dict[int, TallySheet]:
+    """The election's sheets at ``stations`` by TPS id, locked for the rest of the transaction,
+    each with ``current_votes`` ({ballot number: votes}) filled in. Two queries per
+    :data:`~pilkada.core.chunks.IN_CHUNK` TPS (SQLite limits the parameters of one query)."""
+    sheets: dict[int, TallySheet] = {}
+    for chunk in chunked(st.pk for st in stations):
+        for sheet in TallySheet.objects.select_for_update().filter(
+            election=election, polling_station__in=chunk
+        ):
+            sheet.current_votes = {}
+            sheets[sheet.polling_station_id] = sheet
+        for station_id, number, votes in PairVote.objects.filter(
+            sheet__election=election, sheet__polling_station__in=chunk
+        ).values_list("sheet__polling_station_id", "pair__number", "votes"):
+            sheets[station_id].current_votes[number] = votes
+    return sheets
+
+
+def save_sheets(
+    election: Election, plans: list[PlannedSave], *, user=None, pair_ids: dict[int, int]
+) -> None:
+    """Store many sheets at once, each as a new version with its revision, in a few bulk
+    statements instead of several queries per sheet (an import of 8,000 TPS).
+
+    The caller runs this in a transaction, took ``plan.sheet`` from :func:`lock_sheets` in that
+    same transaction and leaves verified sheets out. If a sheet was created or changed by
+    someone else meanwhile, :class:`ConcurrentChange` is raised and nothing is kept.
+    """
+    for plan in plans:
+        _check_ballot_numbers(plan.numbers, pair_ids)
+        if plan.sheet is not None and plan.sheet.status == SheetStatus.VERIFIED:
+            raise SheetWriteError(  # a programming error: the caller must leave these out
+                _("Formulir %(tps)s sudah terverifikasi: perubahan wajib disertai alasan.")
+                % {"tps": plan.station}
+            )
+    now = timezone.now()
+    user_id = user.pk if user is not None else None
+    new = [p for p in plans if p.sheet is None]
+    changed = [p for p in plans if p.sheet is not None]
+    try:
+        with transaction.atomic():  # a savepoint, so that the caller can report and roll back
+            insert_rows(
+                TallySheet,
+                ["election", "polling_station", "status", "version", "updated_at", "updated_by"]
+                + list(FIELDS),
+                (
+                    [election.pk, p.station.pk, SheetStatus.DRAFT, 1, now, user_id]
+                    + [p.numbers.get(f) for f in FIELDS]
+                    for p in new
+                ),
+            )
+    except IntegrityError:
+        raise ConcurrentChange() from None
+    matched = update_rows(
+        TallySheet,
+        [*FIELDS, "version", "updated_at", "updated_by"],
+        ["id", "version"],
+        (
+            [p.numbers.get(f) for f in FIELDS]
+            + [p.sheet.version + 1, now, user_id, p.sheet.pk, p.sheet.version]
+            for p in changed
+        ),
+    )
+    if matched != len(changed):
+        raise ConcurrentChange()
+    sheet_ids = {p.sheet.polling_station_id: p.sheet.pk for p in changed}
+    for chunk in chunked(p.station.pk for p in new):
+        sheet_ids.update(
+            TallySheet.objects.filter(election=election, polling_station__in=chunk).values_list(
+                "polling_station_id", "id"
+            )
+        )
+    for chunk in chunked(p.sheet.pk for p in changed):
+        PairVote.objects.filter(sheet__in=chunk).delete()
+    insert_rows(
+        PairVote,
+        ["sheet", "pair", "votes"],
+        (
+            (sheet_ids[p.station.pk], pair_ids[number], votes)
+            for p in plans
+            for number, votes in p.numbers.votes.items()
+            if votes is not None
+        ),
+    )
+    insert_rows(
+        TallySheetRevision,
+        REVISION_COLUMNS,
+        (
+            [
+                sheet_ids[p.station.pk],
+                p.sheet.version + 1 if p.sheet else 1,
+                p.numbers.as_dict(),
+                p.sheet.status if p.sheet else SheetStatus.DRAFT,
+                now,
+                user_id,
+                p.source.kind,
+                p.source.file,
+                p.source.sheet,
+                p.source.row,
+                p.source.note,
+            ]
+            for p in plans
+        ),
+    )
+
+
+REVISION_COLUMNS = [
+    "sheet",
+    "version",
+    "numbers",
+    "status",
+    "created_at",
+    "created_by",
+    "source",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "note",
+]

@@ -5,6 +5,7 @@ import xlsxwriter
 from django.contrib.auth import get_user_model
 
 from pilkada.core.imports import ImportRejected
+from pilkada.regions.services import upsert_stations
 from pilkada.tallies.form import SheetNumbers
 from pilkada.tallies.imports import import_results_file
 from pilkada.tallies.models import TallySheet, TallySheetRevision
@@ -178,3 +179,28 @@ def test_xlsx_with_title_rows_aliases_and_extra_columns(election, small_area, tm
     sheet = TallySheet.objects.get()
     assert (sheet.valid_votes, sheet.numbers().votes) == (100, {1: 40, 2: 60})
     assert TallySheetRevision.objects.get().source_sheet == "Kurun"
+
+
+def test_more_tps_than_one_sql_in_list_takes(election, small_area, tmp_path):
+    desa = ("62.10.01.1001", "62.10.01.2002", "62.10.02.1012")
+    upsert_stations(
+        [
+            {"kode_desa": d, "nomor_tps": f"{n:03d}", "dpt_l": 100, "dpt_p": 100}
+            for d in desa
+            for n in range(3, 340)
+        ]
+    )
+    ids = [d.replace(".", "") + f"{n:03d}" for d in desa for n in range(3, 340)]
+    assert len(ids) > 1000
+    rows = [HEADER] + [[tps, 1, 2, 3, 0] for tps in ids]
+    s = import_results_file(election, write_csv(tmp_path / "banyak.csv", rows))
+    assert (s.created, s.flagged) == (len(ids), 0)
+    rows[5][1] = 2  # one changed box: R5 now fails, and only this TPS changes
+    again = import_results_file(election, write_csv(tmp_path / "banyak.csv", rows))
+    assert (again.created, again.changed, again.unchanged, again.flagged) == (
+        0,
+        1,
+        len(ids) - 1,
+        1,
+    )
+    assert TallySheetRevision.objects.count() == len(ids) + 1

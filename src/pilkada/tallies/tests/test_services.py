@@ -1,13 +1,18 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from pilkada.tallies.form import SheetNumbers
 from pilkada.tallies.models import ChangeSource, PairVote, TallySheet, TallySheetRevision
 from pilkada.tallies.services import (
+    ConcurrentChange,
+    PlannedSave,
     SheetWriteError,
     Source,
     StaleSheet,
+    lock_sheets,
     save_sheet,
+    save_sheets,
     set_status,
 )
 
@@ -264,3 +269,72 @@ def test_first_save_losing_a_race_is_a_stale_refusal(election, station, monkeypa
     sheet = TallySheet.objects.get()
     assert sheet.version == 1 and sheet.numbers().votes == {1: 100, 2: 50}
     assert TallySheetRevision.objects.count() == 1
+
+
+# --- bulk saves (imports)
+
+
+def _plans(election, stations, numbers, *, locked):
+
+    return [
+        PlannedSave(st, locked.get(st.pk), numbers, Source(kind="file", file="f.xlsx", row=i))
+        for i, st in enumerate(stations, start=2)
+    ]
+
+
+def test_save_sheets_creates_and_changes_with_versions_votes_and_revisions(
+    election, small_area, django_user_model
+):
+
+    user = django_user_model.objects.create_user("op")
+    pair_ids = dict(election.pairs.values_list("number", "id"))
+    first = SheetNumbers(fields={"valid_votes": 10}, votes={1: 4, 2: 6})
+    with transaction.atomic():
+        locked = lock_sheets(election, small_area[:3])
+        save_sheets(election, _plans(election, small_area[:3], first, locked=locked),
+                    user=user, pair_ids=pair_ids)  # fmt: skip
+    second = SheetNumbers(fields={"valid_votes": 10, "invalid_votes": 1}, votes={1: 10})
+    with transaction.atomic():
+        locked = lock_sheets(election, small_area[:2])
+        assert {s.current_votes[2] for s in locked.values()} == {6}
+        save_sheets(election, _plans(election, small_area[:2], second, locked=locked),
+                    user=user, pair_ids=pair_ids)  # fmt: skip
+    changed = TallySheet.objects.get(polling_station=small_area[0])
+    untouched = TallySheet.objects.get(polling_station=small_area[2])
+    assert (changed.version, untouched.version) == (2, 1)
+    assert changed.numbers().as_dict() == second.as_dict()  # pair 2's votes gone
+    assert untouched.numbers().votes == {1: 4, 2: 6}
+    assert changed.updated_by == user and changed.updated_at > untouched.updated_at
+    revisions = list(changed.revisions.order_by("version"))
+    assert [(r.version, r.source_row, r.created_by_id) for r in revisions] == [
+        (1, 2, user.pk),
+        (2, 2, user.pk),
+    ]
+    assert SheetNumbers.from_dict(revisions[1].numbers) == second
+
+
+def test_save_sheets_refuses_a_sheet_changed_after_it_was_read(election, small_area):
+
+    pair_ids = dict(election.pairs.values_list("number", "id"))
+    save_sheet(election=election, station=small_area[0], expected_version=None,
+               numbers=SheetNumbers(fields={"valid_votes": 1}))  # fmt: skip
+    locked = lock_sheets(election, small_area[:1])
+    save_sheet(election=election, station=small_area[0], expected_version=1,
+               numbers=SheetNumbers(fields={"valid_votes": 2}))  # fmt: skip
+    plans = _plans(election, small_area[:2], SheetNumbers(fields={"valid_votes": 3}),
+                   locked=locked)  # fmt: skip
+    with pytest.raises(ConcurrentChange, match="tidak ada yang disimpan"), transaction.atomic():
+        save_sheets(election, plans, pair_ids=pair_ids)
+    assert TallySheet.objects.get(polling_station=small_area[0]).valid_votes == 2
+    assert not TallySheet.objects.filter(polling_station=small_area[1]).exists()
+
+
+def test_save_sheets_refuses_a_sheet_created_after_the_read(election, small_area):
+
+    pair_ids = dict(election.pairs.values_list("number", "id"))
+    plans = _plans(election, small_area[:1], SheetNumbers(fields={"valid_votes": 3}), locked={})
+    save_sheet(election=election, station=small_area[0], expected_version=None,
+               numbers=SheetNumbers(fields={"valid_votes": 2}))  # fmt: skip
+    with pytest.raises(ConcurrentChange), transaction.atomic():
+        save_sheets(election, plans, pair_ids=pair_ids)
+    assert TallySheet.objects.get().valid_votes == 2
