@@ -9,6 +9,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pilkada.dataio.errors import FileError
+from pilkada.dataio.isolated import parse_isolated
+
 
 @dataclass(frozen=True)
 class RowProblem:
@@ -71,9 +74,19 @@ class _DryRun(Exception):
     """Raised inside the transaction of a dry run so that everything is rolled back."""
 
 
-def parse_or_reject(spec, path):
-    """Parse a file with ``spec``; any cell error, or no data row at all, rejects the file."""
-    result = spec.parse_file(Path(path))
+def parse_or_reject(spec, path, *, isolated: bool = False):
+    """Parse a file with ``spec``; any cell error, or no data row at all, rejects the file.
+
+    ``isolated``: parse in a child process with memory and time limits (uploads to the web
+    server; see :mod:`pilkada.dataio.isolated`).
+    """
+    if isolated:
+        try:
+            result = parse_isolated(spec, Path(path))
+        except FileError as exc:
+            raise ImportRejected([str(exc)]) from None
+    else:
+        result = spec.parse_file(Path(path))
     if result.errors:
         raise ImportRejected([str(e) for e in result.errors])
     if not result.rows:

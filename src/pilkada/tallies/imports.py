@@ -146,7 +146,7 @@ def _stations(election: Election, rows: list[ParsedRow]) -> tuple[dict, list[str
     return stations, problems
 
 
-def election_code_in_file(path) -> str | None:
+def election_code_in_file(path, *, isolated: bool = False) -> str | None:
     """The election a Pilkada entry workbook was made for (its ``kode_pemilihan`` column)."""
     spec = Spec(
         name="hasil",
@@ -158,7 +158,7 @@ def election_code_in_file(path) -> str | None:
         ],
         key=(TPS_COLUMN,),
     )
-    result = parse_or_reject(spec, path)
+    result = parse_or_reject(spec, path, isolated=isolated)
     found = {r.values.get(ELECTION_COLUMN) for r in result.rows} - {None, ""}
     if len(found) > 1:
         raise ImportRejected(
@@ -175,11 +175,12 @@ class _DryRun(Exception):
 
 
 def import_results_file(
-    election: Election, path, *, dry_run: bool = False, user=None
+    election: Election, path, *, dry_run: bool = False, user=None, isolated: bool = False
 ) -> ResultSummary:
-    """Import a flat result file for ``election``; see the module docstring for the rules."""
+    """Import a flat result file for ``election``; see the module docstring for the rules.
+    ``isolated``: read the file in a child process with limits (web uploads)."""
     ballot_numbers = tuple(election.pairs.order_by("number").values_list("number", flat=True))
-    result = parse_or_reject(results_spec(election, ballot_numbers), path)
+    result = parse_or_reject(results_spec(election, ballot_numbers), path, isolated=isolated)
     stations, problems = _stations(election, result.rows)
     problems += [
         str(
