@@ -79,6 +79,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 MEDIA_ROOT = CONFIG.data_dir / "uploads"
+# The largest workbook a user may upload (a kabupaten of 8,000 TPS is about 3 MB).
+PILKADA_MAX_UPLOAD_BYTES = 50 * 2**20
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"

@@ -58,6 +58,17 @@ def results_spec(election: Election, ballot_numbers: tuple[int, ...]) -> Spec:
     return Spec(name="hasil", columns=columns, key=(TPS_COLUMN,))
 
 
+@dataclass(frozen=True)
+class RowOutcome:
+    """One TPS an import creates or changes: where in the file, and which boxes change."""
+
+    tps_id: str
+    where: str  # "Kurun!12": sheet and row
+    created: bool
+    changes: list[tuple[str, int | None, int | None]]  # (field or votes:<n>, old, new)
+    flagged: bool
+
+
 @dataclass
 class ResultSummary:
     """What a result import did (or, in a dry run, would do)."""
@@ -70,6 +81,7 @@ class ResultSummary:
     conflicts: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     skipped_sheets: list[tuple[str, str]] = field(default_factory=list)
+    outcomes: list[RowOutcome] = field(default_factory=list)
 
     def describe(self) -> str:
         text = _(
@@ -240,7 +252,8 @@ class _Planner:
             return None
         old = sheet.numbers(sheet.current_votes) if sheet else SheetNumbers()
         merged = merge_numbers(old, numbers)
-        if sheet is not None and not diff_numbers(old, merged):
+        changes = diff_numbers(old, merged)
+        if sheet is not None and not changes:
             summary.unchanged += 1
             return None
         conflict = self._conflict(row, station, sheet)
@@ -252,8 +265,17 @@ class _Planner:
         else:
             summary.changed += 1
         context = rule_context(self.election, station, self.ballot_numbers)
-        if has_errors(check_sheet(merged, context)):
-            summary.flagged += 1
+        flagged = has_errors(check_sheet(merged, context))
+        summary.flagged += flagged
+        summary.outcomes.append(
+            RowOutcome(
+                station.sirekap_id,
+                f"{row.location.sheet}!{row.location.row}",
+                sheet is None,
+                changes,
+                flagged,
+            )
+        )
         source = Source(
             kind=ChangeSource.FILE, file=self.file, sheet=row.location.sheet, row=row.location.row
         )

@@ -19,9 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_col_to_name
 
+from pilkada.elections.selectors import pairs_of
+from pilkada.regions.models import Region
 from pilkada.tallies.form import CATEGORY_KEYS, FIELDS, LPJ_ROWS, SEXES, field_label
 from pilkada.tallies.headers import field_headers, pair_header
 from pilkada.tallies.imports import ELECTION_COLUMN, INFO_COLUMNS, TPS_COLUMN, VERSION_COLUMN
+from pilkada.tallies.selectors import checked_sheets, stations_within
 
 LABEL_ROW, HEADER_ROW, FIRST_DATA_ROW = 2, 3, 4  # 0-based; rows 0–1: title and stamp
 FIXED = (TPS_COLUMN, *INFO_COLUMNS, VERSION_COLUMN, ELECTION_COLUMN)
@@ -129,6 +132,37 @@ def _checks(headers: dict[str, str], pair_headers: list[str]) -> list[tuple[str,
     if pair_headers:
         checks.insert(4, ("cek_r5", _("R5: jumlah suara paslon ≠ suara sah"), r5))
     return checks
+
+
+class NoStations(Exception):
+    """The area has no TPS to make a workbook for."""
+
+    def __init__(self):
+        super().__init__(_("Tidak ada TPS di wilayah ini; impor TPS lebih dulu."))
+
+
+def entry_workbook_for(path, election, within: str | None = None) -> int:
+    """Write the entry workbook of ``election`` for the TPS under region ``within`` (default:
+    the whole election), pre-filled with the stored sheets. Returns the TPS rows written."""
+    stations = list(stations_within(election, within).order_by("desa__code", "number"))
+    if not stations:
+        raise NoStations()
+    sheets = {
+        c.station.pk: (c.sheet, dict(c.numbers.votes)) for c in checked_sheets(election, within)
+    }
+    kecamatan = dict(
+        Region.objects.filter(code__in={s.desa.code[:8] for s in stations}).values_list(
+            "code", "name"
+        )
+    )
+    return write_entry_workbook(
+        path,
+        election=election,
+        pairs=pairs_of(election),
+        stations=stations,
+        sheets_by_station=sheets,
+        kecamatan_names=kecamatan,
+    )
 
 
 def write_entry_workbook(

@@ -26,7 +26,7 @@ from pilkada.tallies.rules import check_sheet
 from pilkada.tallies.selectors import ballot_numbers, rule_context, sheet_history
 
 
-def _election_or_404(code: str):
+def election_or_404(code: str):
     try:
         return get_election(code)
     except ElectionNotFound:
@@ -40,7 +40,7 @@ def home(request):
 
 @login_required
 def recap_view(request, code: str, region: str | None = None):
-    election = _election_or_404(code)
+    election = election_or_404(code)
     region = election.area_code if region is None else region
     depth = region.count(".") + 1 if region else 0
     if depth >= len(RECAP_LEVELS):
@@ -101,7 +101,7 @@ def _display_row(row, name: str, pairs, level: str) -> dict:
 
 @login_required
 def sheet_view(request, code: str, tps_id: str):
-    election = _election_or_404(code)
+    election = election_or_404(code)
     try:
         desa_code, number = codes.split_sirekap_tps_id(tps_id)
     except ValueError:
@@ -149,7 +149,7 @@ def _sections(numbers: SheetNumbers, scheme) -> list[dict]:
     return out
 
 
-def _change_label(key: str, scheme) -> str:
+def change_label(key: str, scheme) -> str:
     if key.startswith("votes:"):
         return _("Suara paslon %(n)s") % {"n": key.split(":", 1)[1]}
     return field_label(key, scheme)
@@ -160,7 +160,7 @@ def _history(sheet: TallySheet, scheme) -> list[dict]:
     for rev in sheet_history(sheet):
         current = SheetNumbers.from_dict(rev.numbers)
         changes = [
-            (_change_label(key, scheme), old, new)
+            (change_label(key, scheme), old, new)
             for key, old, new in diff_numbers(previous, current)
         ]
         entries.append({"rev": rev, "changes": changes})

@@ -1,9 +1,12 @@
-"""Login and recap drill-down in a real browser."""
+"""Login, recap drill-down, and the Excel round trip through the web, in a real browser."""
 
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
 from pilkada.tallies.form import SheetNumbers
+from pilkada.tallies.models import TallySheet
 from pilkada.tallies.services import save_sheet
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,3 +57,45 @@ def test_wrong_password_shows_indonesian_error(page, live_server, operator):
     page.get_by_label("Kata sandi").fill("salah")
     page.get_by_role("button", name="Masuk").click()
     assert page.get_by_role("alert").inner_text() == "Nama pengguna atau kata sandi salah."
+
+
+def test_download_fill_upload_preview_confirm(page, live_server, election, small_area, tmp_path,
+                                              settings):  # fmt: skip
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    user = get_user_model().objects.create_user("desk", password="rahasia-uji-123")
+    user.user_permissions.add(Permission.objects.get(codename="add_tallysheet"))
+    page.goto(f"{live_server.url}/masuk/")
+    page.get_by_label("Nama pengguna").fill("desk")
+    page.get_by_label("Kata sandi").fill("rahasia-uji-123")
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url("**/")
+    page.goto(f"{live_server.url}/pemilihan/uji/")
+    assert "0/5" in page.locator("tfoot").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh buku kerja isian").click()
+    blank = tmp_path / download.value.suggested_filename
+    download.value.save_as(blank)
+
+    filled = tmp_path / "isian-terisi.xlsx"
+    wb = openpyxl.load_workbook(blank)
+    for ws in wb.worksheets[1:]:
+        header = [c.value for c in ws[4]]
+        for row in ws.iter_rows(min_row=5):
+            if row[0].value == "6210011001001":
+                for name, value in [("suara_paslon_1", 120), ("suara_paslon_2", 80),
+                                    ("suara_sah", 200), ("suara_tidak_sah", 3)]:  # fmt: skip
+                    row[header.index(name)].value = value
+    wb.save(filled)
+
+    page.get_by_role("link", name="Unggah hasil").click()
+    page.get_by_label("Berkas hasil").set_input_files(str(filled))
+    page.get_by_role("button", name="Periksa berkas").click()
+    assert "belum ada yang disimpan" in page.get_by_role("heading", level=1).inner_text()
+    assert page.locator('[data-count="created"]').inner_text() == "1"
+    assert "6210011001001" in page.locator("main").inner_text()
+    assert not TallySheet.objects.exists()
+    page.get_by_role("button", name="Simpan perubahan").click()
+    assert "sudah diimpor" in page.get_by_role("heading", level=1).inner_text()
+    page.get_by_role("link", name="Lihat rekapitulasi").click()
+    total = page.locator("tfoot").inner_text()
+    assert "1/5" in total and "120" in total and "200" in total

@@ -2,10 +2,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from pilkada.core.command import PilkadaCommand, add_area_arguments, election_and_area
-from pilkada.elections.selectors import pairs_of
-from pilkada.regions.models import Region
-from pilkada.tallies.selectors import checked_sheets, stations_within
-from pilkada.tallies.template import write_entry_workbook
+from pilkada.tallies.template import NoStations, entry_workbook_for
 
 
 class Command(PilkadaCommand):
@@ -23,26 +20,10 @@ class Command(PilkadaCommand):
 
     def handle(self, *args, **opts):
         election, within = election_and_area(opts)
-        stations = list(stations_within(election, within).order_by("desa__code", "number"))
-        if not stations:
-            raise CommandError(_("Tidak ada TPS di wilayah ini; impor TPS lebih dulu."))
-        sheets = {
-            c.station.pk: (c.sheet, dict(c.numbers.votes)) for c in checked_sheets(election, within)
-        }
-        kecamatan = dict(
-            Region.objects.filter(code__in={s.desa.code[:8] for s in stations}).values_list(
-                "code", "name"
-            )
-        )
         try:
-            count = write_entry_workbook(
-                opts["output"],
-                election=election,
-                pairs=pairs_of(election),
-                stations=stations,
-                sheets_by_station=sheets,
-                kecamatan_names=kecamatan,
-            )
+            count = entry_workbook_for(opts["output"], election, within)
+        except NoStations as exc:
+            raise CommandError(str(exc)) from None
         except OSError as exc:
             raise CommandError(
                 _("Tidak dapat menulis %(f)s: %(e)s") % {"f": opts["output"], "e": exc.strerror}

@@ -1,0 +1,127 @@
+"""Entry workbook download and result upload with preview and confirmation."""
+
+import io
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from pilkada.tallies.models import TallySheet, TallySheetRevision
+
+HEADER = "kode_tps;suara_paslon_1;suara_paslon_2;suara_sah;suara_tidak_sah\n"
+GOOD = HEADER + "6210011001001;100;50;150;2\n6210021012001;10;20;99;0\n"  # second breaks R5
+
+
+@pytest.fixture
+def operator(client, django_user_model, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    user = django_user_model.objects.create_user("operator", password="rahasia-uji-123")
+    user.user_permissions.add(Permission.objects.get(codename="add_tallysheet"))
+    client.force_login(user)
+    return client
+
+
+def csv_upload(text, name="hasil.csv"):
+    return SimpleUploadedFile(name, text.encode("utf-8-sig"), content_type="text/csv")
+
+
+def test_entry_workbook_download_for_a_kecamatan(operator, election, small_area):
+    response = operator.get(reverse("web:template", args=["uji"]), {"wilayah": "62.10.02"})
+    assert response.status_code == 200
+    assert "isian-hasil-uji-62.10.02.xlsx" in response["Content-Disposition"]
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    ids = {
+        row[0]
+        for ws in wb.worksheets[1:]
+        for row in ws.iter_rows(values_only=True)
+        if row and isinstance(row[0], str) and row[0].isdigit()
+    }
+    assert ids == {"6210021012001", "6210021012002"}  # Kurun's TPS only
+
+
+def test_entry_workbook_for_a_region_outside_the_election_is_404(operator, election):
+    response = operator.get(reverse("web:template", args=["uji"]), {"wilayah": "63.01"})
+    assert response.status_code == 404
+
+
+def test_preview_writes_nothing_and_confirm_imports(operator, election, small_area):
+    url = reverse("web:upload", args=["uji"])
+    preview = operator.post(url, {"berkas": csv_upload(GOOD)})
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert 'data-count="created">2<' in page and 'data-count="flagged">1<' in page
+    assert "hasil!3" in page and "melanggar aturan" in page
+    assert not TallySheet.objects.exists()
+    token = preview.context["token"]
+    done = operator.post(reverse("web:upload-confirm", args=["uji", token]), {"action": "simpan"})
+    assert done.status_code == 200 and "sudah diimpor" in done.content.decode()
+    assert TallySheet.objects.count() == 2
+    revision = TallySheetRevision.objects.get(sheet__polling_station=small_area[0])
+    assert (revision.source_file, revision.created_by.username) == ("hasil.csv", "operator")
+    again = operator.post(reverse("web:upload-confirm", args=["uji", token]), {"action": "simpan"})
+    assert again.status_code == 404  # a token is used once
+    assert TallySheetRevision.objects.count() == 2
+
+
+def test_cancel_writes_nothing_and_removes_the_stored_file(
+    operator, election, small_area, settings
+):
+    preview = operator.post(reverse("web:upload", args=["uji"]), {"berkas": csv_upload(GOOD)})
+    token = preview.context["token"]
+    assert any((settings.MEDIA_ROOT / "pending" / token).iterdir())
+    response = operator.post(
+        reverse("web:upload-confirm", args=["uji", token]), {"action": "batal"}
+    )
+    assert response.status_code == 302
+    assert not TallySheet.objects.exists()
+    assert not (settings.MEDIA_ROOT / "pending" / token).exists()
+
+
+def test_a_file_with_errors_names_the_cells_and_writes_nothing(operator, election, small_area):
+    bad = HEADER + "6210011001001;100;abc;150;2\n9999999999001;1;2;3;0\n"
+    response = operator.post(reverse("web:upload", args=["uji"]), {"berkas": csv_upload(bad)})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "hasil.csv, lembar hasil, sel C2 (suara_paslon_2)" in page
+    assert "&#x27;abc&#x27;" in page and "tidak ada yang disimpan" in page
+    assert not TallySheet.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "upload,message",
+    [
+        (SimpleUploadedFile("hasil.pdf", b"%PDF-1.4"), "Jenis berkas .pdf tidak didukung"),
+        (None, "Pilih berkas"),
+    ],
+)
+def test_refused_uploads(operator, election, upload, message):
+    data = {"berkas": upload} if upload else {}
+    response = operator.post(reverse("web:upload", args=["uji"]), data)
+    assert response.status_code == 400 and message in response.content.decode()
+
+
+def test_an_oversized_upload_is_refused(operator, election, settings):
+    settings.PILKADA_MAX_UPLOAD_BYTES = 100
+    response = operator.post(reverse("web:upload", args=["uji"]), {"berkas": csv_upload(GOOD * 5)})
+    assert response.status_code == 400 and "terlalu besar" in response.content.decode()
+
+
+def test_another_users_token_cannot_be_confirmed(operator, client, election, small_area,
+                                                 django_user_model):  # fmt: skip
+    preview = operator.post(reverse("web:upload", args=["uji"]), {"berkas": csv_upload(GOOD)})
+    token = preview.context["token"]
+    other = django_user_model.objects.create_user("lain")
+    other.user_permissions.add(Permission.objects.get(codename="add_tallysheet"))
+    client.force_login(other)
+    response = client.post(reverse("web:upload-confirm", args=["uji", token]), {"action": "simpan"})
+    assert response.status_code == 404
+    assert not TallySheet.objects.exists()
+
+
+@pytest.mark.parametrize("name,args", [("web:template", ["uji"]), ("web:upload", ["uji"])])
+def test_users_without_the_entry_permission_are_refused(client, django_user_model, election,
+                                                        name, args):  # fmt: skip
+    client.force_login(django_user_model.objects.create_user("pembaca"))
+    assert client.get(reverse(name, args=args)).status_code == 403
