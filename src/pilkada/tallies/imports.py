@@ -24,7 +24,7 @@ from pilkada.regions.models import PollingStation
 from pilkada.tallies.form import SheetNumbers, diff_numbers, merge_numbers
 from pilkada.tallies.headers import ALIASES, field_headers, pair_header
 from pilkada.tallies.models import ChangeSource, SheetStatus
-from pilkada.tallies.rules import check_sheet, has_errors
+from pilkada.tallies.rules import ERROR, check_sheet
 from pilkada.tallies.selectors import rule_context
 from pilkada.tallies.services import (
     ConcurrentChange,
@@ -66,7 +66,11 @@ class RowOutcome:
     where: str  # "Kurun!12": sheet and row
     created: bool
     changes: list[tuple[str, int | None, int | None]]  # (field or votes:<n>, old, new)
-    flagged: bool
+    broken_rules: tuple[str, ...]  # rules the stored numbers break (errors only)
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.broken_rules)
 
 
 @dataclass
@@ -265,15 +269,17 @@ class _Planner:
         else:
             summary.changed += 1
         context = rule_context(self.election, station, self.ballot_numbers)
-        flagged = has_errors(check_sheet(merged, context))
-        summary.flagged += flagged
+        broken = tuple(
+            dict.fromkeys(f.rule for f in check_sheet(merged, context) if f.severity == ERROR)
+        )
+        summary.flagged += bool(broken)
         summary.outcomes.append(
             RowOutcome(
                 station.sirekap_id,
                 f"{row.location.sheet}!{row.location.row}",
                 sheet is None,
                 changes,
-                flagged,
+                broken,
             )
         )
         source = Source(

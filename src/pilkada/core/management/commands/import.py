@@ -88,6 +88,16 @@ class Command(PilkadaCommand):
                 )
                 for conflict in summary.conflicts:
                     self.stderr.write(conflict)
+                for outcome in summary.outcomes:
+                    if outcome.flagged:
+                        self.stdout.write(
+                            _("TPS %(id)s (%(where)s) ditandai: melanggar %(rules)s")
+                            % {
+                                "id": outcome.tps_id,
+                                "where": outcome.where,
+                                "rules": ", ".join(outcome.broken_rules),
+                            }
+                        )
         except ElectionNotFound as exc:
             raise CommandError(str(exc)) from None
         except ImportRejected as exc:
