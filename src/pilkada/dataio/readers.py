@@ -13,7 +13,6 @@ Indonesian sentence naming the file.
 from __future__ import annotations
 
 import csv
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -240,19 +239,21 @@ def _csv_sheets(path: Path, file: str, head: bytes) -> Iterator[Sheet]:
 def _detect_delimiter(lines: list[str]) -> str:
     """The candidate under which most of the first lines split into the same number (≥ 2) of
     fields: the header and the data rows agree, a title row with a stray comma does not.
-    Ties (e.g. a single-column file) go to the comma."""
-    best, best_score = CSV_DELIMITERS[0], (0, 0)
+    On a tie the group reaching further down wins (titles sit above the table: two title
+    lines with commas over a semicolon header and one data row); then the comma."""
+    best, best_score = CSV_DELIMITERS[0], (0, -1, 0)
     for delimiter in CSV_DELIMITERS:
         try:
             widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
         except csv.Error:
             continue
-        counts = Counter(w for w in widths if w >= 2)
-        if not counts:
-            continue
-        width, agreeing = max(counts.items(), key=lambda item: (item[1], item[0]))
-        if (agreeing, width) > best_score:
-            best, best_score = delimiter, (agreeing, width)
+        groups: dict[int, tuple[int, int]] = {}  # width → (lines, index of the last one)
+        for index, width in enumerate(widths):
+            if width >= 2:
+                groups[width] = (groups.get(width, (0, 0))[0] + 1, index)
+        for width, (agreeing, last) in groups.items():
+            if (agreeing, last, width) > best_score:
+                best, best_score = delimiter, (agreeing, last, width)
     return best
 
 
