@@ -34,6 +34,8 @@ Perintah utama:
   recap                rekapitulasi hasil per tingkat wilayah (--format table|json|csv)
   export rekap         buku kerja rekap susunan formulir KPU (.xlsx dengan rumus dan grafik)
   check                formulir C.Hasil yang melanggar aturan R1–R13, dengan temuannya
+  audit verify         periksa rantai hash catatan perubahan; sebut mata rantai yang putus
+  audit export         tulis seluruh catatan perubahan ke buku kerja .xlsx
 
 Perintah Django lain: pilkada help --commands
 Bantuan satu perintah: pilkada PERINTAH --help

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "pilkada.core",
+    "pilkada.audit",
     "pilkada.regions",
     "pilkada.elections",
     "pilkada.tallies",

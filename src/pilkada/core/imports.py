@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +69,15 @@ class ImportRejected(Exception):
                 _("… dan %(n)d kesalahan lain.") % {"n": self.count - MAX_MESSAGES}
             )
         super().__init__("\n".join(self.messages))
+
+
+def file_sha256(path) -> str:
+    """The SHA-256 of a file's bytes, as the change log records an import's source."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 class _DryRun(Exception):

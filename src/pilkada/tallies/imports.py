@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pilkada.core.chunks import chunked
-from pilkada.core.imports import ImportRejected, file_notes, parse_or_reject
+from pilkada.core.imports import ImportRejected, file_notes, file_sha256, parse_or_reject
 from pilkada.dataio.columns import Column, ParsedRow, Spec
 from pilkada.dataio.parsers import count, text, tps_id
 from pilkada.elections.models import Election
@@ -215,7 +215,7 @@ def import_results_file(
         ignored_columns=list(result.ignored_columns),
         skipped_sheets=list(result.skipped_sheets),
     )
-    planner = _Planner(election, ballot_numbers, result.file, summary)
+    planner = _Planner(election, ballot_numbers, result.file, file_sha256(path), summary)
     try:
         with transaction.atomic():
             sheets = lock_sheets(election, stations.values())
@@ -238,12 +238,13 @@ def import_results_file(
 class _Planner:
     """Decides for each row what the import does with its TPS, and counts it."""
 
-    def __init__(self, election, ballot_numbers, file, summary: ResultSummary):
+    def __init__(self, election, ballot_numbers, file, sha256, summary: ResultSummary):
         self.election = election
         self.ballot_numbers = ballot_numbers
         self.headers = field_headers(election.scheme)
         self.pair_ids = dict(election.pairs.values_list("number", "id"))
         self.file = file
+        self.sha256 = sha256
         self.summary = summary
 
     def plan(self, row: ParsedRow, stations, sheets) -> PlannedSave | None:
@@ -283,7 +284,11 @@ class _Planner:
             )
         )
         source = Source(
-            kind=ChangeSource.FILE, file=self.file, sheet=row.location.sheet, row=row.location.row
+            kind=ChangeSource.FILE,
+            file=self.file,
+            sheet=row.location.sheet,
+            row=row.location.row,
+            sha256=self.sha256,
         )
         return PlannedSave(station, sheet, merged, source)
 

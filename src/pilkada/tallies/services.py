@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pilkada.audit.chain import Change, record
+from pilkada.audit.models import Action
 from pilkada.core.bulk import insert_rows, update_rows
 from pilkada.core.chunks import chunked
 from pilkada.elections.models import Election
@@ -73,6 +75,8 @@ class Source:
     sheet: str = ""
     row: int | None = None
     note: str = ""
+    sha256: str = ""  # of the file
+    request: str = ""  # method, path and address of a web request
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,7 @@ def save_sheet(
             % {"tps": station}
         )
 
+    before = None if created else _state(sheet.version, sheet.status, old)
     if created:
         sheet = TallySheet(election=election, polling_station=station, version=1)
     else:
@@ -174,6 +179,11 @@ def save_sheet(
         ) from None
     _write_votes(sheet, new, pair_ids, created)
     _record_revision(sheet, new, user, source)
+    record(
+        [_change(sheet.pk, election, station, before, _state(sheet.version, sheet.status, new),
+                 source)],
+        user=user,
+    )  # fmt: skip
     return SaveOutcome(sheet, created=created, changed=True)
 
 
@@ -195,6 +205,29 @@ def _write_votes(sheet, numbers: SheetNumbers, pair_ids, created: bool) -> None:
             to_update.append(row)
     PairVote.objects.bulk_create(to_create)
     PairVote.objects.bulk_update(to_update, ["votes"])
+
+
+def _state(version: int, status: str, numbers: SheetNumbers) -> dict:
+    """A sheet as the change log records it."""
+    return {"version": version, "status": status, **numbers.as_dict()}
+
+
+def _change(sheet_id, election, station, before, after, source: Source) -> Change:
+    return Change(
+        action=Action.CREATE if before is None else Action.UPDATE,
+        entity="tallies.tallysheet",
+        entity_id=str(sheet_id),
+        label=f"{election.code} TPS {station.sirekap_id}",
+        old=before,
+        new=after,
+        source=source.kind,
+        file=source.file,
+        sha256=source.sha256,
+        sheet=source.sheet,
+        row=source.row,
+        request=source.request,
+        note=source.note,
+    )
 
 
 def _record_revision(sheet: TallySheet, numbers: SheetNumbers, user, source: Source) -> None:
@@ -269,11 +302,18 @@ def set_status(
         return locked
     if status == SheetStatus.VERIFIED:
         _check_verifiable(locked, user, source)
+    numbers = locked.numbers()
+    before = _state(locked.version, locked.status, numbers)
     locked.status = status
     locked.version += 1
     locked.updated_by = user
     locked.save()
-    _record_revision(locked, locked.numbers(), user, source)
+    _record_revision(locked, numbers, user, source)
+    after = _state(locked.version, locked.status, numbers)
+    record(
+        [_change(locked.pk, locked.election, locked.polling_station, before, after, source)],
+        user=user,
+    )
     return locked
 
 
@@ -361,6 +401,7 @@ def save_sheets(
             if votes is not None
         ),
     )
+    record([_planned_change(election, p, sheet_ids[p.station.pk]) for p in plans], user=user)
     insert_rows(
         TallySheetRevision,
         REVISION_COLUMNS,
@@ -381,6 +422,16 @@ def save_sheets(
             for p in plans
         ),
     )
+
+
+def _planned_change(election, plan: PlannedSave, sheet_id: int) -> Change:
+    sheet = plan.sheet
+    if sheet is None:
+        before, after = None, _state(1, SheetStatus.DRAFT, plan.numbers)
+    else:
+        before = _state(sheet.version, sheet.status, sheet.numbers(sheet.current_votes))
+        after = _state(sheet.version + 1, sheet.status, plan.numbers)
+    return _change(sheet_id, election, plan.station, before, after, plan.source)
 
 
 REVISION_COLUMNS = [

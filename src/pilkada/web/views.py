@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from pilkada.audit.chain import head
 from pilkada.core.numbers import format_int, format_percent
 from pilkada.elections.selectors import ElectionNotFound, get_election, list_elections, pairs_of
 from pilkada.recap.selectors import RECAP_LEVELS, RecapError, election_recap, region_names
@@ -65,6 +66,7 @@ def recap_view(request, code: str, region: str | None = None):
             "pairs": pairs,
             "rows": rows,
             "total": _display_row(recap.total, names.get(region, ""), pairs, ""),
+            "chain_head": head(),
         },
     )
 

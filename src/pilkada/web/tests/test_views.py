@@ -95,3 +95,11 @@ def test_indonesian_by_default_even_for_an_english_browser(client, db):
     assert '<html lang="id">' in page.content.decode()
     client.cookies["django_language"] = "en"
     assert '<html lang="en">' in client.get(reverse("login")).content.decode()
+
+
+def test_recap_page_publishes_the_change_log_head(user_client, election, reported):
+    from pilkada.audit.chain import head
+
+    page = user_client.get(reverse("web:recap-top", args=["uji"])).content.decode()
+    current = head()
+    assert current.last_id == 2 and f"#{current.last_id} <code>{current.hash}</code>" in page

@@ -1,0 +1,1 @@
+"""The tamper-evident change log. Services record changes with ``audit.chain.record``."""
