@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -45,6 +45,30 @@ class Change:
     row: int | None = None
     request: str = ""
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a batch of changes came from: the channel, the file with its SHA-256 and, by row
+    index, the (sheet, row) each row was read from."""
+
+    source: str = "cli"
+    file: str = ""
+    sha256: str = ""
+    locations: Sequence[tuple[str, int]] = ()
+    request: str = ""
+    note: str = ""
+
+    def change(self, action, entity, entity_id, label="", old=None, new=None, index=None):
+        sheet, row = self.locations[index] if index is not None and self.locations else ("", None)
+        return Change(
+            action=action, entity=entity, entity_id=str(entity_id), label=label, old=old,
+            new=new, source=self.source, file=self.file, sha256=self.sha256, sheet=sheet,
+            row=row, request=self.request, note=self.note,
+        )  # fmt: skip
+
+
+CLI_ORIGIN = Origin()  # a change typed at the command line (the default)
 
 
 def _utc(value: dt.datetime) -> str:

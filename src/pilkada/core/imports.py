@@ -10,6 +10,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pilkada.audit.chain import Origin
 from pilkada.dataio.errors import FileError
 from pilkada.dataio.isolated import parse_isolated
 
@@ -110,11 +111,12 @@ def run_import(
     path,
     spec,
     validate: Callable[[list[dict]], list[RowProblem]],
-    upsert: Callable[[list[dict]], ImportSummary],
+    upsert: Callable[..., ImportSummary],
     *,
     dry_run: bool = False,
 ) -> ImportSummary:
-    """The back half of every import: parse, validate all rows, then one upsert.
+    """The back half of every import: parse, validate all rows, then one upsert, which is
+    given the file's :class:`~pilkada.audit.chain.Origin` for the change log.
 
     Nothing is written unless every cell parses and every row validates; a dry run does the
     whole upsert inside a transaction and rolls it back, so its summary is exact.
@@ -126,10 +128,16 @@ def run_import(
         raise ImportRejected(
             [result.describe(result.rows[p.index], p.column, p.message) for p in problems]
         )
+    origin = Origin(
+        source="file",
+        file=result.file,
+        sha256=file_sha256(path),
+        locations=[(r.location.sheet, r.location.row) for r in result.rows],
+    )
     summary = ImportSummary()
     try:
         with transaction.atomic():
-            summary = upsert(rows)
+            summary = upsert(rows, origin=origin)
             if dry_run:
                 raise _DryRun
     except _DryRun:

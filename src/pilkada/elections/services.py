@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from pilkada.audit.chain import CLI_ORIGIN, Origin, record
+from pilkada.audit.models import Action
 from pilkada.core.imports import ImportSummary, RowProblem
 from pilkada.elections.models import (
     CandidatePair,
@@ -79,6 +81,8 @@ def create_election(
     reserve_percent="2.5",
     code: str = "",
     is_simulated: bool = False,
+    origin: Origin = CLI_ORIGIN,
+    user=None,
 ) -> Election:
     """Create an election over an existing region; every argument is checked first."""
     if kind not in ElectionKind.values:
@@ -129,7 +133,7 @@ def create_election(
         )
     if Election.objects.filter(code=code).exists():
         raise ElectionError(_("Kode pemilihan '%(v)s' sudah dipakai.") % {"v": code})
-    return Election.objects.create(
+    election = Election.objects.create(
         code=code,
         name=name.strip(),
         kind=kind,
@@ -140,6 +144,15 @@ def create_election(
         reserve_percent=_parse_percent(reserve_percent),
         is_simulated=is_simulated,
     )
+    state = {
+        "name": election.name, "kind": kind, "region": region_code,
+        "polling_date": date.isoformat(), "voter_scheme": voter_scheme,
+        "voter_limit": election.voter_limit, "reserve_percent": str(election.reserve_percent),
+        "is_simulated": is_simulated,
+    }  # fmt: skip
+    record([origin.change(Action.CREATE, "elections.election", code, election.name, None, state)],
+           user=user)  # fmt: skip
+    return election
 
 
 PAIR_KIND_WORDS = {
@@ -233,16 +246,24 @@ def validate_pairs(election: Election, rows: list[dict]) -> list[RowProblem]:
     return problems
 
 
+def _pair_state(values: dict) -> dict:
+    return {k: values[k] for k in ("kind", "head_name", "deputy_name", "parties") if k in values}
+
+
 @transaction.atomic
-def upsert_pairs(election: Election, rows: list[dict]) -> ImportSummary:
+def upsert_pairs(
+    election: Election, rows: list[dict], *, origin: Origin = CLI_ORIGIN, user=None
+) -> ImportSummary:
     """Create or update an election's candidate pairs by ballot number.
 
     Columns a file does not have leave the stored values as they are.
     """
     summary = ImportSummary()
     existing = {p.number: p for p in election.pairs.all()}
-    for row in rows:
+    log = []
+    for index, row in enumerate(rows):
         pair = existing.get(row["nomor_urut"])
+        label = f"{election.code} paslon {row['nomor_urut']}"
         kind = _pair_kind(row, pair)
         values = {"kind": kind}
         for column, attr in (("nama_calon", "head_name"), ("nama_wakil", "deputy_name")):
@@ -253,13 +274,21 @@ def upsert_pairs(election: Election, rows: list[dict]) -> ImportSummary:
         if "partai" in row or pair is None:
             values["parties"] = _parties(row.get("partai", ""))
         if pair is None:
-            CandidatePair.objects.create(election=election, number=row["nomor_urut"], **values)
+            pair = CandidatePair.objects.create(
+                election=election, number=row["nomor_urut"], **values
+            )
+            log.append(origin.change(Action.CREATE, "elections.candidatepair", pair.pk, label,
+                                     None, _pair_state(values), index))  # fmt: skip
             summary.created += 1
         elif any(getattr(pair, k) != v for k, v in values.items()):
+            before = _pair_state({k: getattr(pair, k) for k in values})
             for k, v in values.items():
                 setattr(pair, k, v)
             pair.save()
+            log.append(origin.change(Action.UPDATE, "elections.candidatepair", pair.pk, label,
+                                     before, _pair_state(values), index))  # fmt: skip
             summary.updated += 1
         else:
             summary.unchanged += 1
+    record(log, user=user)
     return summary

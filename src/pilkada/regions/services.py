@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pilkada.audit.chain import CLI_ORIGIN, Origin, record
+from pilkada.audit.models import Action
 from pilkada.core.imports import ImportSummary, RowProblem
 from pilkada.regions import codes
 from pilkada.regions.models import PollingStation, Region
@@ -76,24 +78,30 @@ def validate_regions(rows: list[dict]) -> list[RowProblem]:
 
 
 @transaction.atomic
-def upsert_regions(rows: list[dict]) -> ImportSummary:
+def upsert_regions(rows: list[dict], *, origin: Origin = CLI_ORIGIN, user=None) -> ImportSummary:
     """Create new regions and rename changed ones; rows must have passed validation."""
     summary = ImportSummary()
     existing = {r.code: r for r in Region.objects.filter(code__in=[r["kode"] for r in rows])}
-    new, renamed = [], []
-    for row in rows:
+    new, renamed, log = [], [], []
+    for index, row in enumerate(rows):
         region = existing.get(row["kode"])
         if region is None:
             new.append(
                 Region(code=row["kode"], name=row["nama"], level=codes.level_of(row["kode"]))
             )
+            log.append(origin.change(Action.CREATE, "regions.region", row["kode"], row["nama"],
+                                     None, {"nama": row["nama"]}, index))  # fmt: skip
         elif region.name != row["nama"]:
+            before = {"nama": region.name}
+            log.append(origin.change(Action.UPDATE, "regions.region", row["kode"], row["nama"],
+                                     before, {"nama": row["nama"]}, index))  # fmt: skip
             region.name = row["nama"]
             renamed.append(region)
         else:
             summary.unchanged += 1
     Region.objects.bulk_create(new, batch_size=2000)
     Region.objects.bulk_update(renamed, ["name"], batch_size=2000)
+    record(log, user=user)
     summary.created, summary.updated = len(new), len(renamed)
     return summary
 
@@ -177,8 +185,12 @@ def _station_values(row: dict) -> dict:
     return values
 
 
+def _station_state(values: dict) -> dict:
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in values.items()}
+
+
 @transaction.atomic
-def upsert_stations(rows: list[dict]) -> ImportSummary:
+def upsert_stations(rows: list[dict], *, origin: Origin = CLI_ORIGIN, user=None) -> ImportSummary:
     """Create new TPS and update the voter counts and details of known ones."""
     summary = ImportSummary()
     desa_ids = dict(
@@ -188,23 +200,30 @@ def upsert_stations(rows: list[dict]) -> ImportSummary:
         (s.desa_id, s.number): s
         for s in PollingStation.objects.filter(desa_id__in=desa_ids.values())
     }
-    new, changed = [], []
-    for row in rows:
+    new, changed, log = [], [], []
+    for index, row in enumerate(rows):
         values = _station_values(row)
         station = existing.get((desa_ids[row["kode_desa"]], row["nomor_tps"]))
+        tps = f"{row['kode_desa']} TPS {row['nomor_tps']}"
         if station is None:
             new.append(
                 PollingStation(
                     desa_id=desa_ids[row["kode_desa"]], number=row["nomor_tps"], **values
                 )
             )
+            log.append(origin.change(Action.CREATE, "regions.pollingstation", tps, tps, None,
+                                     _station_state(values), index))  # fmt: skip
         elif any(getattr(station, k) != v for k, v in values.items()):
+            before = _station_state({k: getattr(station, k) for k in values})
             for k, v in values.items():
                 setattr(station, k, v)
             changed.append(station)
+            log.append(origin.change(Action.UPDATE, "regions.pollingstation", tps, tps, before,
+                                     _station_state(values), index))  # fmt: skip
         else:
             summary.unchanged += 1
     PollingStation.objects.bulk_create(new, batch_size=2000)
     PollingStation.objects.bulk_update(changed, list(STATION_FIELDS), batch_size=2000)
+    record(log, user=user)
     summary.created, summary.updated = len(new), len(changed)
     return summary

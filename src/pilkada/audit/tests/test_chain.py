@@ -17,6 +17,7 @@ from pilkada.tallies.imports import import_results_file
 from pilkada.tallies.services import Source, save_sheet, set_status
 
 TABLE = "audit_changelogentry"
+SHEET = "tallies.tallysheet"
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def logged(election, small_area, django_user_model):
         user=checker,
         source=Source(kind="form", request="POST /tps/ 127.0.0.1"),
     )
-    return list(ChangeLogEntry.objects.order_by("id"))  # fmt: skip
+    return list(ChangeLogEntry.objects.filter(entity=SHEET).order_by("id"))  # fmt: skip
 
 
 def _without_seal(sql, params=()):
@@ -85,18 +86,19 @@ def test_every_change_is_one_chained_entry(logged):
     assert second.new["fields"] == {"valid_votes": 10, "invalid_votes": 2}
     assert (verified.old["status"], verified.new["status"]) == ("draft", "verified")
     assert verified.request == "POST /tps/ 127.0.0.1"
-    assert first.prev_hash == GENESIS
-    assert all(e.prev_hash == p.hash for p, e in zip(logged, logged[1:], strict=False))
+    everything = list(ChangeLogEntry.objects.order_by("id"))
+    assert everything[0].prev_hash == GENESIS
+    assert all(e.prev_hash == p.hash for p, e in zip(everything, everything[1:], strict=False))
     assert (head().last_id, head().hash) == (verified.pk, verified.hash)
     verdict = verify()
-    assert verdict.ok and verdict.entries == 5 and verdict.head == verified.hash
+    assert verdict.ok and verdict.entries == len(everything) and verdict.head == verified.hash
 
 
 def test_an_import_records_the_file_its_sha256_sheet_and_row(election, small_area, tmp_path):
     path = tmp_path / "hasil.csv"
     path.write_text("kode_tps;suara_paslon_1\n6210011001001;5\n6210011001002;7\n")
     import_results_file(election, path)
-    entries = list(ChangeLogEntry.objects.order_by("id"))
+    entries = list(ChangeLogEntry.objects.filter(entity=SHEET).order_by("id"))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     assert [(e.source, e.source_file, e.source_sha256, e.source_sheet, e.source_row)
             for e in entries] == [("file", "hasil.csv", digest, "hasil", 2),
@@ -107,8 +109,9 @@ def test_an_import_records_the_file_its_sha256_sheet_and_row(election, small_are
 def test_a_dry_run_or_a_rejected_import_records_nothing(election, small_area, tmp_path):
     path = tmp_path / "hasil.csv"
     path.write_text("kode_tps;suara_paslon_1\n6210011001001;5\n")
+    before = head().hash
     import_results_file(election, path, dry_run=True)
-    assert not ChangeLogEntry.objects.exists() and head().hash == GENESIS
+    assert not ChangeLogEntry.objects.filter(entity=SHEET).exists() and head().hash == before
 
 
 @pytest.mark.parametrize("statement", [
@@ -119,7 +122,7 @@ def test_the_database_refuses_updates_and_deletes(logged, statement):
     refused = pytest.raises(DatabaseError, match="hanya boleh ditambah")
     with refused, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement)
-    assert ChangeLogEntry.objects.count() == 5 and verify().ok
+    assert ChangeLogEntry.objects.filter(entity=SHEET).count() == 5 and verify().ok
 
 
 def test_a_tool_without_pilkada_is_refused_too(logged):
@@ -174,6 +177,35 @@ def test_export_writes_every_entry_as_text(logged, tmp_path):
     call_command("audit", "export", "--output", str(out))
     ws = openpyxl.load_workbook(out).active
     rows = list(ws.iter_rows(min_row=4, values_only=True))
-    assert [r[0] for r in rows] == [e.pk for e in logged]
+    assert [r[0] for r in rows] == list(ChangeLogEntry.objects.values_list("id", flat=True))
     assert rows[-1][-1] == logged[-1].hash and rows[-1][2] == "pemeriksa"
     assert logged[-1].hash in ws["A1"].value
+
+
+NEW_NAME = "Kab. Gunung Mas (baru)"
+
+
+def test_master_data_changes_are_logged_with_their_file_rows(gumas_regions, tmp_path):
+    from pilkada.regions.imports import import_regions_file
+
+    path = tmp_path / "wilayah.csv"
+    path.write_text(f"kode;nama\n62.10;{NEW_NAME}\n62.10.99;Kecamatan Uji\n")
+    import_regions_file(path)
+    changes = list(ChangeLogEntry.objects.filter(source_file="wilayah.csv").order_by("id"))
+    assert [(e.action, e.entity_id, e.source_row, e.old, e.new) for e in changes] == [
+        ("update", "62.10", 2, {"nama": "Kabupaten Gunung Mas"}, {"nama": NEW_NAME}),
+        ("create", "62.10.99", 3, None, {"nama": "Kecamatan Uji"}),
+    ]  # fmt: skip
+    assert changes[0].source_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert verify().ok
+
+
+def test_creating_an_election_and_its_pairs_is_logged(election):
+    entities = list(
+        ChangeLogEntry.objects.filter(entity__startswith="elections.").values_list(
+            "action", "entity", "label"
+        )
+    )
+    assert entities[0] == ("create", "elections.election", election.name)
+    assert {(a, e) for a, e, _l in entities[1:]} == {("create", "elections.candidatepair")}
+    assert len(entities) == 1 + election.pairs.count()

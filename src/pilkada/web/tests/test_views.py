@@ -102,4 +102,4 @@ def test_recap_page_publishes_the_change_log_head(user_client, election, reporte
 
     page = user_client.get(reverse("web:recap-top", args=["uji"])).content.decode()
     current = head()
-    assert current.last_id == 2 and f"#{current.last_id} <code>{current.hash}</code>" in page
+    assert current.last_id > 0 and f"#{current.last_id} <code>{current.hash}</code>" in page
