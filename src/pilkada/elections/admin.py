@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from pilkada.audit.admin import LoggedAdminMixin
 from pilkada.elections.models import CandidatePair, Election
 
 
@@ -9,7 +10,7 @@ class CandidatePairInline(admin.TabularInline):
 
 
 @admin.register(Election)
-class ElectionAdmin(admin.ModelAdmin):
+class ElectionAdmin(LoggedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "kind", "region", "polling_date", "is_simulated")
     list_filter = ("kind", "voter_scheme", "is_simulated")
     search_fields = ("code", "name")
