@@ -36,6 +36,8 @@ Perintah utama:
   check                formulir C.Hasil yang melanggar aturan R1–R13, dengan temuannya
   audit verify         periksa rantai hash catatan perubahan; sebut mata rantai yang putus
   audit export         tulis seluruh catatan perubahan ke buku kerja .xlsx
+  backup FILE          cadangkan seluruh basis data selagi server berjalan
+  restore FILE --yes   pulihkan basis data dari cadangan (mengganti seluruh isinya)
 
 Perintah Django lain: pilkada help --commands
 Bantuan satu perintah: pilkada PERINTAH --help
