@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from pilkada.core.numbers import format_percent
 from pilkada.recap.compute import Recap, RecapRow
+from pilkada.regions import codes
 from pilkada.tallies.form import FIELDS, field_label
+from pilkada.tallies.headers import field_headers, pair_header
+from pilkada.tallies.imports import TPS_COLUMN
+
+TPS_INFO_COLUMNS = ("desa", "nomor_tps")  # read and left alone by the result import
 
 
 def row_dict(row: RecapRow, name: str, ballot_numbers) -> dict:
@@ -140,3 +146,30 @@ def form_lines(recap: Recap, scheme, pairs) -> list[FormLine]:
         )
     )
     return lines
+
+
+def tps_headers(scheme, ballot_numbers) -> list[str]:
+    """Headers of the TPS appendix: the flat result layout that ``pilkada import hasil`` reads
+    (TPS id, desa, TPS number, one column per box of the form, one per pair)."""
+    return [
+        TPS_COLUMN,
+        *TPS_INFO_COLUMNS,
+        *field_headers(scheme).values(),
+        *(pair_header(n) for n in ballot_numbers),
+    ]
+
+
+def tps_rows(stations, checked, scheme, ballot_numbers) -> Iterator[tuple[list[str], list]]:
+    """One row per TPS of ``stations``, in their order: its text cells (TPS id, desa name, TPS
+    number) and its numbers in the order of :func:`tps_headers` (None: box not entered)."""
+    fields = list(field_headers(scheme))
+    by_station = {c.station.pk: c.numbers for c in checked}
+    empty = [None] * (len(fields) + len(ballot_numbers))
+    for station in stations:
+        desa = station.desa
+        texts = [codes.sirekap_tps_id(desa.code, station.number), desa.name, station.number]
+        numbers = by_station.get(station.pk)
+        if numbers is None:
+            yield texts, empty
+        else:
+            yield texts, [*map(numbers.fields.get, fields), *map(numbers.votes.get, ballot_numbers)]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
 from pilkada.elections.models import Election
 from pilkada.recap.compute import RECAP_LEVELS, Recap, SheetRecord, Station, rollup
 from pilkada.regions import codes
-from pilkada.regions.models import Region
-from pilkada.tallies.selectors import ballot_numbers, checked_sheets, stations_within
+from pilkada.regions.models import PollingStation, Region
+from pilkada.tallies.selectors import CheckedSheet, ballot_numbers, checked_sheets, stations_within
 
 
 class RecapError(ValueError):
@@ -46,19 +48,39 @@ def validate_scope(election: Election, within: str | None, level: str) -> str:
     return within
 
 
-def election_recap(election: Election, *, within: str | None = None, level: str) -> Recap:
+@dataclass(frozen=True)
+class RecapWithSheets:
+    """A recap and what it was computed from: every TPS of the area (ordered by desa code,
+    then TPS number) and every sheet with its numbers and findings (in the same order)."""
+
+    recap: Recap
+    stations: list[PollingStation]
+    checked: list[CheckedSheet]
+
+
+def election_recap_with_sheets(
+    election: Election, *, within: str | None = None, level: str
+) -> RecapWithSheets:
+    """The recap, keeping the TPS and checked sheets it read (for a writer that lists them
+    too, without reading them again). A fixed number of queries whatever the area's size."""
     within = validate_scope(election, within, level)
-    stations = [
-        Station(s.desa.code, s.number, s.registered_total)
-        for s in stations_within(election, within)
-    ]
-    records = [
-        SheetRecord(c.station.desa.code, c.station.number, c.numbers, c.has_errors)
-        for c in checked_sheets(election, within)
-    ]
-    return rollup(
-        stations, records, within=within, level=level, ballot_numbers=ballot_numbers(election)
+    stations = list(stations_within(election, within).order_by("desa__code", "number"))
+    checked = checked_sheets(election, within, stations=stations)
+    recap = rollup(
+        [Station(s.desa.code, s.number, s.registered_total) for s in stations],
+        [
+            SheetRecord(c.station.desa.code, c.station.number, c.numbers, c.has_errors)
+            for c in checked
+        ],
+        within=within,
+        level=level,
+        ballot_numbers=ballot_numbers(election),
     )
+    return RecapWithSheets(recap, stations, checked)
+
+
+def election_recap(election: Election, *, within: str | None = None, level: str) -> Recap:
+    return election_recap_with_sheets(election, within=within, level=level).recap
 
 
 def region_names(recap: Recap) -> dict[str, str]:

@@ -2,17 +2,24 @@
 
 Sheet "Rekap": the form's rows down the side, one column per child region, a total column
 whose cells are live formulas (SUM across, shares as votes / valid votes) carrying the
-computed value as their cached result. Sheet "Temuan": the sheets with rule findings. A bar
+computed value as their cached result. Sheet "Temuan": the sheets with rule findings. Sheet
+"Lampiran TPS": one row per TPS of the area in the flat result layout, so that
+``pilkada import hasil`` reads the workbook back (and, unchanged, changes nothing). A bar
 chart of the votes per pair. Every sheet names the election and the generation time to the
 second, and prints landscape, fitted to the page width.
 
 Text from users (region and candidate names, messages) is always written as a string cell,
 never as a formula.
+
+The workbook is written in XlsxWriter's ``constant_memory`` mode (a province has some 74,000
+TPS): every sheet is written top row first, and the chart gets its cached values from here,
+since that mode keeps no cells to take them from.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from datetime import datetime
 
 import xlsxwriter
@@ -24,6 +31,8 @@ from pilkada.recap.report import FormLine
 from pilkada.tallies.selectors import finding_headers, finding_rows
 
 FIRST_LINE_ROW = 5  # rows above: title, subtitle, generated-at, blank, header
+TPS_HEADER_ROW = 2  # rows above: generated-at, what the sheet is for
+TPS_TEXT_COLUMNS = 3  # TPS id, desa, TPS number; numbers from here on
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -39,11 +48,24 @@ def _stamp(election, generated: datetime) -> str:
 
 
 def write_recap_workbook(
-    path, *, election, title: str, columns: list[str], lines: list[FormLine], findings
+    path,
+    *,
+    election,
+    title: str,
+    columns: list[str],
+    lines: list[FormLine],
+    findings,
+    tps_headers: list[str] | None = None,
+    tps_rows: Iterable[tuple[list[str], list]] = (),
 ) -> None:
-    """Write the workbook. ``columns`` are the child regions' headings, in row order."""
+    """Write the workbook. ``columns`` are the child regions' headings, in row order;
+    ``tps_headers``/``tps_rows`` the TPS appendix (``recap.report.tps_headers``/``tps_rows``),
+    left out when ``tps_headers`` is None."""
     generated = timezone.now()
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+    )
     fmt = {
         "title": wb.add_format({"bold": True, "font_size": 13}),
         "head": wb.add_format(
@@ -55,8 +77,17 @@ def write_recap_workbook(
         "total_count": wb.add_format({"border": 1, "bold": True, "num_format": "#,##0"}),
         "total_share": wb.add_format({"border": 1, "bold": True, "num_format": "0.00%"}),
         "text": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "number": wb.add_format({"num_format": "#,##0"}),
     }
     stamp = _stamp(election, generated)
+    _recap_sheet(wb, fmt, stamp, title, columns, lines)
+    _findings_sheet(wb, fmt, stamp, findings)
+    if tps_headers is not None:
+        _tps_sheet(wb, fmt, stamp, tps_headers, tps_rows)
+    wb.close()
+
+
+def _recap_sheet(wb, fmt, stamp: str, title: str, columns: list[str], lines: list[FormLine]):
     ws = wb.add_worksheet(_("Rekap"))
     _heading(ws, fmt, stamp, title)
     ws.write_string(FIRST_LINE_ROW - 1, 0, _("Uraian"), fmt["head"])
@@ -71,8 +102,6 @@ def write_recap_workbook(
     ws.freeze_panes(FIRST_LINE_ROW, 1)
     _print_setup(ws, stamp, FIRST_LINE_ROW - 1)
     _chart(wb, ws, lines, total_col)
-    _findings_sheet(wb, fmt, stamp, findings)
-    wb.close()
 
 
 def _heading(ws, fmt, stamp: str, title: str) -> None:
@@ -114,9 +143,10 @@ def _print_setup(ws, stamp: str, header_row: int) -> None:
 
 
 def _chart(wb, ws, lines: list[FormLine], total_col: int) -> None:
-    vote_rows = [FIRST_LINE_ROW + i for i, line in enumerate(lines) if line.pair is not None]
-    if not vote_rows:
+    vote_lines = [(i, line) for i, line in enumerate(lines) if line.pair is not None]
+    if not vote_lines:
         return
+    vote_rows = [FIRST_LINE_ROW + i for i, _line in vote_lines]
     chart = wb.add_chart({"type": "bar"})
     sheet = ws.get_name()
     chart.add_series(
@@ -124,6 +154,9 @@ def _chart(wb, ws, lines: list[FormLine], total_col: int) -> None:
             "name": _("Perolehan suara"),
             "categories": [sheet, vote_rows[0], 0, vote_rows[-1], 0],
             "values": [sheet, vote_rows[0], total_col, vote_rows[-1], total_col],
+            # The chart's cached values (constant_memory mode keeps no cells to read them from).
+            "categories_data": [line.label for _i, line in vote_lines],
+            "values_data": [line.total for _i, line in vote_lines],
             "data_labels": {"value": True, "num_format": "#,##0"},
         }
     )
@@ -136,7 +169,10 @@ def _chart(wb, ws, lines: list[FormLine], total_col: int) -> None:
 def _findings_sheet(wb, fmt, stamp: str, findings) -> None:
     ws = wb.add_worksheet(_("Temuan"))
     ws.write_string(0, 0, stamp, fmt["title"])
-    for c, h in enumerate(finding_headers()):
+    # Not "Kode TPS" (as in the entry workbook): the result import takes that for its kode_tps
+    # column and would read this sheet as results, a TPS with two findings as a TPS twice.
+    headers = [_("TPS (Sirekap)"), *finding_headers()[1:]]
+    for c, h in enumerate(headers):
         ws.write_string(2, c, h, fmt["head"])
     rows = finding_rows(findings)
     for r, values in enumerate(rows, start=3):
@@ -149,6 +185,47 @@ def _findings_sheet(wb, fmt, stamp: str, findings) -> None:
     ws.set_column(5, 5, 90)
     ws.freeze_panes(3, 0)
     _print_setup(ws, stamp, 2)
+
+
+def _tps_sheet(wb, fmt, stamp: str, headers: list[str], rows) -> None:
+    """The TPS appendix: above the header only the stamp and one line of text, neither of
+    which the import can take for its header; below it nothing but TPS rows."""
+    ws = wb.add_worksheet(_("Lampiran TPS"))
+    ws.write_string(0, 0, stamp, fmt["title"])
+    ws.write_string(
+        1,
+        0,
+        _(
+            "Angka formulir C.Hasil per TPS; kotak kosong belum diisi. Lembar ini dapat diimpor "
+            "kembali dengan: pilkada import hasil"
+        ),
+    )
+    for c, header in enumerate(headers):
+        ws.write_string(TPS_HEADER_ROW, c, header, fmt["head"])
+    last_col = max(len(headers) - 1, TPS_TEXT_COLUMNS)
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 1, 24)
+    ws.set_column(2, 2, 10)
+    ws.set_column(TPS_TEXT_COLUMNS, last_col, 12)
+    write_string, write_row = ws.write_string, ws.write_row
+    r = TPS_HEADER_ROW
+    for r, (texts, numbers) in enumerate(rows, start=TPS_HEADER_ROW + 1):
+        for c, value in enumerate(texts):
+            write_string(r, c, value)
+        write_row(r, TPS_TEXT_COLUMNS, numbers)  # None: an empty cell, never 0
+    if r > TPS_HEADER_ROW:
+        # Thousands separators (1.234) through one conditional format on the number columns
+        # rather than a format on each of a province's 3 million cells: XlsxWriter spends about
+        # a microsecond on every cell's style, a fifth of the whole export.
+        ws.conditional_format(
+            TPS_HEADER_ROW + 1,
+            TPS_TEXT_COLUMNS,
+            r,
+            last_col,
+            {"type": "cell", "criteria": ">=", "value": 1000, "format": fmt["number"]},
+        )
+    ws.freeze_panes(TPS_HEADER_ROW + 1, TPS_TEXT_COLUMNS)
+    _print_setup(ws, stamp, TPS_HEADER_ROW)
 
 
 def safe_text(value) -> str:

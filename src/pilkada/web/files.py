@@ -9,6 +9,7 @@ uploader's session, so nobody else can confirm it. Abandoned uploads are swept a
 
 from __future__ import annotations
 
+import io
 import secrets
 import shutil
 import tempfile
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pilkada.core.imports import ImportRejected
 from pilkada.dataio.readers import SUPPORTED_SUFFIXES
+from pilkada.recap import exporting
 from pilkada.recap.selectors import RecapError, validate_area
 from pilkada.tallies.imports import import_results_file
 from pilkada.tallies.template import NoStations, entry_workbook_for
@@ -69,6 +71,36 @@ def template_download(request, code: str):
     name = f"isian-hasil-{election.code}{'-' + within if within else ''}.xlsx"
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def recap_download(request, code: str):
+    """The recap workbook (or CSV) of ``?wilayah=`` at ``?tingkat=``, as ``export rekap``."""
+    election = election_or_404(code)
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    try:
+        export = exporting.prepare(
+            election, within=request.GET.get("wilayah"), level=request.GET.get("tingkat", "")
+        )
+    except RecapError as exc:
+        raise Http404(str(exc)) from None
+    within = export.data.recap.within
+    name = f"rekap-{election.code}{'-' + within if within else ''}-{export.data.recap.level}"
+    if fmt == "csv":
+        stream = io.StringIO()
+        exporting.to_csv(export, stream)
+        response = HttpResponse(
+            stream.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        with tempfile.TemporaryDirectory() as work:
+            path = Path(work) / "rekap.xlsx"
+            exporting.to_xlsx(export, path)
+            response = HttpResponse(path.read_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("pemilihan/<slug:code>/wilayah/<str:region>/", views.recap_view, name="recap"),
     path("pemilihan/<slug:code>/tps/<str:tps_id>/", views.sheet_view, name="sheet"),
     path("pemilihan/<slug:code>/isian.xlsx", files.template_download, name="template"),
+    path("pemilihan/<slug:code>/rekap/", files.recap_download, name="recap-download"),
     path("pemilihan/<slug:code>/unggah/", files.upload_results, name="upload"),
     path("pemilihan/<slug:code>/unggah/<str:token>/", files.confirm_upload, name="upload-confirm"),
 ]

@@ -11,6 +11,8 @@ from pilkada.core.testing import libreoffice
 from pilkada.demo.generate import ELECTION_CODE
 from pilkada.recap.xlsx import safe_text
 
+TPS = "Lampiran TPS"
+
 
 def export(tmp_path, *args):
     out = tmp_path / "rekap.xlsx"
@@ -48,7 +50,7 @@ def test_layout_and_cached_totals(demo, tmp_path):
     data = json.loads(recap_json.getvalue())
     path = export(tmp_path, "--level", "kecamatan")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Rekap", "Temuan"]
+    assert wb.sheetnames == ["Rekap", "Temuan", "Lampiran TPS"]
     ws = wb["Rekap"]
     assert "SIMULASI" in ws["A3"].value and ":" in ws["A3"].value
     header = [c.value for c in ws[5]]
@@ -71,7 +73,16 @@ def test_libreoffice_recalculates_to_the_same_numbers(demo, tmp_path):
     if not libreoffice.available():
         pytest.fail("LibreOffice (soffice) is required: scripts/setup installs libreoffice-calc")
     path = export(tmp_path, "--level", "kecamatan")
-    assert libreoffice.recalculate(path, tmp_path).exists()  # opens as written
+    opened = libreoffice.recalculate(path, tmp_path)  # opens as written
+    # The TPS appendix (inline strings, column formats) reads the same in LibreOffice.
+    ours_tps, their_tps = (
+        [[(c.value, c.data_type) for c in r] for r in openpyxl.load_workbook(p)[TPS].iter_rows()]
+        for p in (path, opened)
+    )
+    assert len(ours_tps) > 200 and their_tps == ours_tps
+    assert their_tps[3][0] == ("6210011001001", "s")
+    (kept,) = openpyxl.load_workbook(opened)[TPS].conditional_formatting  # thousands separators
+    assert [r.dxf.numFmt.formatCode for r in kept.rules] == ["#,##0"]
     ours = openpyxl.load_workbook(path, data_only=True)["Rekap"]
     # Drop every cached result (openpyxl saves formulas without them), so whatever numbers
     # come back were computed by LibreOffice from the formulas.

@@ -125,3 +125,24 @@ def test_users_without_the_entry_permission_are_refused(client, django_user_mode
                                                         name, args):  # fmt: skip
     client.force_login(django_user_model.objects.create_user("pembaca"))
     assert client.get(reverse(name, args=args)).status_code == 403
+
+
+def test_recap_download_as_workbook_and_csv(user_client_plain, election, small_area):
+    url = reverse("web:recap-download", args=["uji"])
+    book = user_client_plain.get(url, {"tingkat": "kecamatan"})
+    assert book.status_code == 200
+    assert 'filename="rekap-uji-62.10-kecamatan.xlsx"' in book["Content-Disposition"]
+    wb = openpyxl.load_workbook(io.BytesIO(book.content))
+    assert "Lampiran TPS" in wb.sheetnames
+    tps = [r[0] for r in wb["Lampiran TPS"].iter_rows(values_only=True) if r[0] and r[0].isdigit()]
+    assert sorted(tps) == sorted(s.sirekap_id for s in small_area)
+    csv = user_client_plain.get(url, {"tingkat": "desa", "wilayah": "62.10.02", "format": "csv"})
+    assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf")
+    assert "Kurun" in csv.content.decode("utf-8-sig")
+    assert user_client_plain.get(url, {"tingkat": "bukan"}).status_code == 404
+
+
+@pytest.fixture
+def user_client_plain(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("pembaca-rekap"))
+    return client
