@@ -94,8 +94,9 @@ class SheetNumbers:
 
     def as_dict(self) -> dict:
         """A JSON-ready snapshot (ballot numbers become strings)."""
+        fields = self.fields
         return {
-            "fields": {k: self.fields.get(k) for k in FIELDS if self.fields.get(k) is not None},
+            "fields": {k: v for k in FIELDS if (v := fields.get(k)) is not None},
             "votes": {str(k): v for k, v in sorted(self.votes.items()) if v is not None},
         }
 
@@ -152,7 +153,8 @@ def merge_numbers(old: SheetNumbers, new: SheetNumbers) -> SheetNumbers:
 
 def diff_numbers(old: SheetNumbers, new: SheetNumbers) -> list[tuple[str, int | None, int | None]]:
     """Boxes whose value differs, as (key, old, new); pair votes are keyed ``votes:<n>``."""
-    changes = [(f, old.get(f), new.get(f)) for f in FIELDS if old.get(f) != new.get(f)]
+    before, after = old.fields, new.fields
+    changes = [(f, before.get(f), after.get(f)) for f in FIELDS if before.get(f) != after.get(f)]
     for n in sorted(set(old.votes) | set(new.votes)):
         if old.votes.get(n) != new.votes.get(n):
             changes.append((f"votes:{n}", old.votes.get(n), new.votes.get(n)))
