@@ -24,9 +24,10 @@ import os
 import random
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from _setup import throwaway_database
 
 PER_DESA, DESA_PER_KEC, KEC_PER_KAB = 20, 10, 10
 PROVINCE = "32"
@@ -39,19 +40,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best counts")
     parser.add_argument("--profile", action="store_true", help="print the export's cProfile")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="pilkada-bench-"))
-    os.environ["PILKADA_DATA_DIR"] = str(work)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilkada.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    work = throwaway_database()
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        if "bench" not in connection.settings_dict["NAME"]:
-            sys.exit("Refusing to empty a database whose name lacks 'bench'.")
-        call_command("flush", interactive=False, verbosity=0)
     try:
         measure(args, work)
     finally:
@@ -63,7 +54,6 @@ def measure(args, work: Path) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     build(args.tps, args.pairs)
     print(f"built in {time.perf_counter() - started:.1f} s")

@@ -14,12 +14,12 @@ and prints seconds, rows/s and import/read (target: <= 3x). Not a test: nothing 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from _setup import throwaway_database
 
 
 def main() -> None:
@@ -27,20 +27,9 @@ def main() -> None:
     parser.add_argument("--tps", type=int, default=8000)
     parser.add_argument("--pairs", type=int, default=6)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="pilkada-bench-"))
-    os.environ["PILKADA_DATA_DIR"] = str(work)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilkada.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    work = throwaway_database()
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        if "bench" not in connection.settings_dict["NAME"]:
-            sys.exit("Refusing to empty a database whose name lacks 'bench'.")
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
     path = build(work, args.tps, args.pairs)
     from python_calamine import CalamineWorkbook
 

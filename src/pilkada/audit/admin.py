@@ -11,6 +11,7 @@ from django.forms.models import model_to_dict
 
 from pilkada.audit.chain import Change, record
 from pilkada.audit.models import Action, ChangeLogEntry
+from pilkada.core.admin import ReadOnlyAdminMixin
 
 
 def _state(obj) -> dict:
@@ -76,16 +77,7 @@ class LoggedAdminMixin:
 
 
 @admin.register(ChangeLogEntry)
-class ChangeLogEntryAdmin(admin.ModelAdmin):
+class ChangeLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "created_at", "username", "action", "entity", "label", "source")
     list_filter = ("action", "entity", "source")
     search_fields = ("label", "entity_id", "username", "source_file")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

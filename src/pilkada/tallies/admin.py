@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from pilkada.core.admin import ReadOnlyAdminMixin
 from pilkada.tallies.models import TallySheet, TallySheetRevision
 
 
@@ -25,7 +26,7 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(TallySheet)
-class TallySheetAdmin(admin.ModelAdmin):
+class TallySheetAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only here: numbers change only through the versioned services (form, file, API)."""
 
     list_display = ("polling_station", "election", "status", "version", "updated_at")
@@ -33,12 +34,3 @@ class TallySheetAdmin(admin.ModelAdmin):
     search_fields = ("polling_station__desa__code", "polling_station__desa__name")
     list_select_related = ("polling_station__desa", "election")
     inlines = [RevisionInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
