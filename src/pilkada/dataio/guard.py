@@ -87,12 +87,29 @@ _ODS_VALUE_TYPE = re.compile(rb"value-type\s*=")
 _ODS_NAME = re.compile(rb"(?:^|\s)(?:[\w.-]+:)?name\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 
 
+# What Python's zipfile and zlib raise on a damaged archive (found by fuzzing: a bad CRC, a
+# bad local header, a seek before the start, an unknown compression method…).
+_DAMAGED_ZIP = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, zlib.error,
+    NotImplementedError, RuntimeError, KeyError, IndexError,
+)  # fmt: skip
+
+
 def check_zip_workbook(stream: BinaryIO, file: str) -> str:
     """Check an .xlsx/.ods zip before calamine reads it; returns ``"xlsx"`` or ``"ods"``.
 
     Raises :class:`FileError` with an Indonesian message naming ``file`` when the archive is not
     a workbook, is damaged, or is unsafe to open.
     """
+    try:
+        return _check_zip_workbook(stream, file)
+    except FileError:
+        raise
+    except _DAMAGED_ZIP as exc:
+        raise FileError(file, _damaged()) from exc
+
+
+def _check_zip_workbook(stream: BinaryIO, file: str) -> str:
     declared = _declared_entry_count(stream, file)
     if declared > MAX_ZIP_ENTRIES:
         raise _too_many_entries(file, declared)

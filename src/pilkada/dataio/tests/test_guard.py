@@ -308,3 +308,14 @@ def test_le_digits(bound, n):
 def test_le_letters(bound, n):
     letters = column_letter(n).encode()
     assert bool(re.fullmatch(guard._le_letters(bound), letters)) == (n < bound)
+
+
+@pytest.mark.parametrize("offset,value", [(28, 0xFF), (29, 0xE5), (0, 0x00)])
+def test_a_corrupted_local_header_is_a_damaged_file_not_a_crash(tmp_path, offset, value):
+    """Found by fuzzing: zipfile's own errors (EOFError, a bad magic number) escaped the guard
+    when the first part's local header (the ODS ``mimetype``) was damaged."""
+    path = files.ods(tmp_path / "hasil.ods", {"S": [["kode"], ["x"]]})
+    data = bytearray(path.read_bytes())
+    data[offset] = value  # 0: signature; 28-29: length of the extra field
+    path.write_bytes(bytes(data))
+    assert "berkas rusak atau terpotong" in refusal(path)
