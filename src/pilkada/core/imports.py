@@ -114,6 +114,7 @@ def run_import(
     upsert: Callable[..., ImportSummary],
     *,
     dry_run: bool = False,
+    isolated: bool = False,
 ) -> ImportSummary:
     """The back half of every import: parse, validate all rows, then one upsert, which is
     given the file's :class:`~pilkada.audit.chain.Origin` for the change log.
@@ -121,7 +122,7 @@ def run_import(
     Nothing is written unless every cell parses and every row validates; a dry run does the
     whole upsert inside a transaction and rolls it back, so its summary is exact.
     """
-    result = parse_or_reject(spec, path)
+    result = parse_or_reject(spec, path, isolated=isolated)
     rows = [r.values for r in result.rows]
     problems = validate(rows)
     if problems:

@@ -26,11 +26,14 @@ PAIR_SPEC = Spec(
 )
 
 
-def import_pairs_file(election: Election, path, *, dry_run: bool = False) -> ImportSummary:
+def import_pairs_file(
+    election: Election, path, *, dry_run: bool = False, isolated: bool = False
+) -> ImportSummary:
     return run_import(
         path,
         PAIR_SPEC,
         partial(validate_pairs, election),
         partial(upsert_pairs, election),
         dry_run=dry_run,
+        isolated=isolated,
     )

@@ -46,9 +46,13 @@ STATION_SPEC = Spec(
 )
 
 
-def import_regions_file(path, *, dry_run: bool = False) -> ImportSummary:
-    return run_import(path, REGION_SPEC, validate_regions, upsert_regions, dry_run=dry_run)
+def import_regions_file(path, *, dry_run: bool = False, isolated: bool = False) -> ImportSummary:
+    return run_import(
+        path, REGION_SPEC, validate_regions, upsert_regions, dry_run=dry_run, isolated=isolated
+    )
 
 
-def import_stations_file(path, *, dry_run: bool = False) -> ImportSummary:
-    return run_import(path, STATION_SPEC, validate_stations, upsert_stations, dry_run=dry_run)
+def import_stations_file(path, *, dry_run: bool = False, isolated: bool = False) -> ImportSummary:
+    return run_import(
+        path, STATION_SPEC, validate_stations, upsert_stations, dry_run=dry_run, isolated=isolated
+    )

@@ -87,3 +87,24 @@ def test_an_unreadable_file_keeps_its_own_message(tmp_path):
     path.write_bytes(b"PK\x03\x04 not really a zip")
     result = parse_isolated(spec(), path)
     assert result.rows == [] and "hasil.xlsx" in str(result.errors[0])
+
+
+def test_the_command_line_survives_a_workbook_that_asks_for_24_gb(tmp_path):
+    """Found by fuzzing: a 5 KB damaged .xls makes python-calamine try to allocate about
+    24 GB. Imports read files in the memory-capped child, so the command reports an unreadable
+    file. (Run in a subprocess limited to 4 GiB, so that a regression fails this test instead
+    of exhausting the machine.)"""
+    import resource
+    import subprocess
+    import sys
+
+    bad = Path(__file__).parent / "data" / "fuzz-oom.xls"
+    limit = 4 * 2**30
+    child = subprocess.run(
+        [sys.executable, "-m", "pilkada.cli", "import", "tps", str(bad)],
+        env={**os.environ, "PILKADA_DATA_DIR": str(tmp_path)},
+        capture_output=True, text=True, timeout=300,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)),
+    )  # fmt: skip
+    assert child.returncode == 1, child.stderr[-2000:]
+    assert "fuzz-oom.xls: berkas tidak dapat dibaca" in child.stderr

@@ -69,14 +69,14 @@ class Command(PilkadaCommand):
         path, dry_run = opts["file"], opts["dry_run"]
         try:
             if opts["what"] == "wilayah":
-                summary = import_regions_file(path, dry_run=dry_run)
+                summary = import_regions_file(path, dry_run=dry_run, isolated=True)
             elif opts["what"] == "tps":
-                summary = import_stations_file(path, dry_run=dry_run)
+                summary = import_stations_file(path, dry_run=dry_run, isolated=True)
             elif opts["what"] == "paslon":
                 election = get_election(opts["election"])
-                summary = import_pairs_file(election, path, dry_run=dry_run)
+                summary = import_pairs_file(election, path, dry_run=dry_run, isolated=True)
             else:
-                code = opts["election"] or election_code_in_file(path)
+                code = opts["election"] or election_code_in_file(path, isolated=True)
                 if not code:
                     raise CommandError(
                         _("Berkas %(f)s tidak menyebut pemilihannya; tambahkan --election KODE.")
@@ -84,7 +84,7 @@ class Command(PilkadaCommand):
                     )
                 election = get_election(code)
                 summary = import_results_file(
-                    election, path, dry_run=dry_run, user=self._user(opts["user"])
+                    election, path, dry_run=dry_run, user=self._user(opts["user"]), isolated=True
                 )
                 for conflict in summary.conflicts:
                     self.stderr.write(conflict)
