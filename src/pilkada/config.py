@@ -23,6 +23,7 @@ class Config:
     debug: bool
     secret_key: str
     allowed_hosts: list[str]
+    https: bool = False  # served behind HTTPS: secure cookies, HSTS, redirect to https
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -81,4 +82,5 @@ def from_env(environ: Mapping[str, str] | None = None) -> Config:
         debug=_flag(environ.get("PILKADA_DEBUG")),
         secret_key=_secret_key(environ, data_dir),
         allowed_hosts=[h.strip() for h in hosts.split(",") if h.strip()],
+        https=_flag(environ.get("PILKADA_HTTPS")),
     )

@@ -43,9 +43,11 @@ class PilkadaCommand(BaseCommand):
         return super().create_parser(prog_name, subcommand, **kwargs)
 
 
-def add_area_arguments(parser, *, levels=None) -> None:
+def add_area_arguments(parser, *, levels=None, election_required=True) -> None:
     """``--election`` and ``--region`` (and ``--level`` when ``levels`` is given)."""
-    parser.add_argument("--election", required=True, metavar="KODE", help=_("kode pemilihan"))
+    parser.add_argument(
+        "--election", required=election_required, metavar="KODE", help=_("kode pemilihan")
+    )
     parser.add_argument(
         "--region",
         default=None,

@@ -1,3 +1,6 @@
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.core.management.commands.check import Command as SystemCheck
 from django.utils.translation import gettext as _
 
 from pilkada.core.command import PilkadaCommand, add_area_arguments, election_and_area
@@ -12,13 +15,27 @@ class Command(PilkadaCommand):
     )
 
     def add_arguments(self, parser):
-        add_area_arguments(parser)
+        add_area_arguments(parser, election_required=False)
+        parser.add_argument(
+            "--deploy",
+            action="store_true",
+            help=_(
+                "bukan formulir: periksa pengaturan server untuk dipasang (pemeriksaan sistem "
+                "Django --deploy); gagal bila ada peringatan"
+            ),
+        )
         parser.add_argument("--format", choices=("table", "json"), default="table")
         parser.add_argument(
             "--errors-only", action="store_true", help=_("hanya kesalahan, tanpa peringatan")
         )
 
     def handle(self, *args, **opts):
+        if opts["deploy"]:
+            # Django's own system check, which this command's name hides.
+            call_command(SystemCheck(), deploy=True, fail_level="WARNING", stdout=self.stdout)
+            return
+        if not opts["election"]:
+            raise CommandError(_("Sebutkan pemilihannya: --election KODE"))
         election, within = election_and_area(opts)
         checked = checked_sheets(election, within)
         simulated_notice(election, self.stdout if opts["format"] == "table" else self.stderr)
