@@ -8,7 +8,6 @@ every row differs, so every run rewrites every sheet in one transaction.
 
 from __future__ import annotations
 
-import os
 import random
 import sqlite3
 import subprocess
@@ -17,8 +16,8 @@ import time
 
 import psycopg
 import pytest
-from django.db import connection
 
+from pilkada.core.testing.scratch import scratch_database
 from pilkada.demo.generate import ELECTION_CODE
 
 RUNS = 20
@@ -47,22 +46,6 @@ def _files(tmp_path):
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         results.append(path)
     return tps, results
-
-
-def _environment(tmp_path) -> tuple[dict, str | None]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["PILKADA_DATA_DIR"] = str(tmp_path / "data")
-    if connection.vendor != "postgresql":
-        return env, None
-    settings = connection.settings_dict
-    name = f"{settings['NAME']}_crash"
-    host, port, user = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432, settings["USER"]
-    admin = f"host={host} port={port} user={user} dbname=postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    env["DATABASE_URL"] = f"postgres://{user}@{host}:{port}/{name}"
-    return env, name
 
 
 def _pilkada(env, *args, check=True):
@@ -105,44 +88,38 @@ def _state(env, tmp_path, pg_name):
 
 @pytest.mark.django_db(transaction=True)
 def test_import_killed_at_random_points_is_all_or_nothing(tmp_path):
-    env, pg_name = _environment(tmp_path)
-    try:
-        _pilkada(env, "demo", "--no-serve")
-        tps, files = _files(tmp_path)
-        _pilkada(env, "import", "tps", str(tps))
-        started = time.monotonic()  # one whole import, to aim the kills inside its span
-        _pilkada(env, "import", "hasil", "--election", ELECTION_CODE, str(files[1]))
-        span = time.monotonic() - started
-        rng = random.Random(20241127)
-        killed = 0
-        for run in range(RUNS):
-            path = files[run % 2]
-            child = subprocess.Popen(
-                [sys.executable, "-m", "pilkada.cli", "import", "hasil",
-                 "--election", ELECTION_CODE, str(path)],
-                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            time.sleep(rng.uniform(0.3, 1.0) * span)
-            if child.poll() is None:
-                child.kill()
-                killed += 1
-            child.wait()
-            integrity, counts = _state(env, tmp_path, pg_name)
-            assert integrity == "ok", f"run {run}: {integrity}"
-            # all sheets carry one file's numbers: never a mix of the two
-            assert sum(counts.values()) in (0, N_TPS) and len(counts) <= 1, (run, counts)
-        assert killed >= RUNS // 2, f"only {killed} of {RUNS} runs were killed before finishing"
-        verify = _pilkada(env, "audit", "verify", check=False)
-        assert verify.returncode == 0, verify.stderr
-        finish = _pilkada(env, "import", "hasil", "--election", ELECTION_CODE, str(files[0]))
-        assert finish.returncode == 0
-        assert _state(env, tmp_path, pg_name)[1] == {40: N_TPS}
-    finally:
-        if pg_name:
-            settings = connection.settings_dict
-            admin = (
-                f"host={settings['HOST'] or '127.0.0.1'} port={settings['PORT'] or 5432} "
-                f"user={settings['USER']} dbname=postgres"
-            )
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+    with scratch_database(tmp_path) as (env, pg_name):
+        _kill_repeatedly(env, tmp_path, pg_name)
+
+
+def _kill_repeatedly(env, tmp_path, pg_name):
+    _pilkada(env, "demo", "--no-serve")
+    tps, files = _files(tmp_path)
+    _pilkada(env, "import", "tps", str(tps))
+    started = time.monotonic()  # one whole import, to aim the kills inside its span
+    _pilkada(env, "import", "hasil", "--election", ELECTION_CODE, str(files[1]))
+    span = time.monotonic() - started
+    rng = random.Random(20241127)
+    killed = 0
+    for run in range(RUNS):
+        path = files[run % 2]
+        child = subprocess.Popen(
+            [sys.executable, "-m", "pilkada.cli", "import", "hasil",
+             "--election", ELECTION_CODE, str(path)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(rng.uniform(0.3, 1.0) * span)
+        if child.poll() is None:
+            child.kill()
+            killed += 1
+        child.wait()
+        integrity, counts = _state(env, tmp_path, pg_name)
+        assert integrity == "ok", f"run {run}: {integrity}"
+        # all sheets carry one file's numbers: never a mix of the two
+        assert sum(counts.values()) in (0, N_TPS) and len(counts) <= 1, (run, counts)
+    assert killed >= RUNS // 2, f"only {killed} of {RUNS} runs were killed before finishing"
+    verify = _pilkada(env, "audit", "verify", check=False)
+    assert verify.returncode == 0, verify.stderr
+    finish = _pilkada(env, "import", "hasil", "--election", ELECTION_CODE, str(files[0]))
+    assert finish.returncode == 0
+    assert _state(env, tmp_path, pg_name)[1] == {40: N_TPS}
