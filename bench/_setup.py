@@ -27,3 +27,25 @@ def throwaway_database() -> Path:
         call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     return work
+
+
+def synthetic_area(n_tps: int, *, kec_per_kab: int, per_desa: int = 20, desa_per_kec: int = 10):
+    """Regions and TPS rows (for ``upsert_regions``/``upsert_stations``) of a made-up province
+    32: ``per_desa`` TPS a desa, ``desa_per_kec`` desa a kecamatan, ``kec_per_kab`` kecamatan
+    a kabupaten (32.01, 32.02, …), ``n_tps`` TPS in all, 300 voters each."""
+    regions, stations = [{"kode": "32", "nama": "Jawa Barat"}], []
+    for i in range(n_tps):
+        d = i // per_desa
+        k = d // desa_per_kec
+        kab, kec, desa = 1 + k // kec_per_kab, 1 + k % kec_per_kab, 2001 + d % desa_per_kec
+        code = f"32.{kab:02d}.{kec:02d}.{desa}"
+        if i % per_desa == 0:
+            if d % (desa_per_kec * kec_per_kab) == 0:
+                regions.append({"kode": code[:5], "nama": f"Kabupaten {kab}"})
+            if d % desa_per_kec == 0:
+                regions.append({"kode": code[:8], "nama": f"Kecamatan {kab}-{kec}"})
+            regions.append({"kode": code, "nama": f"Desa {d}"})
+        stations.append(
+            {"kode_desa": code, "nomor_tps": f"{1 + i % per_desa:03d}", "dpt_l": 150, "dpt_p": 150}
+        )
+    return regions, stations

@@ -27,9 +27,9 @@ import sys
 import time
 from pathlib import Path
 
-from _setup import throwaway_database
+from _setup import synthetic_area, throwaway_database
 
-PER_DESA, DESA_PER_KEC, KEC_PER_KAB = 20, 10, 10
+KEC_PER_KAB = 10
 PROVINCE = "32"
 
 
@@ -152,22 +152,7 @@ def build(n_tps: int, n_pairs: int) -> None:
     from pilkada.regions.services import upsert_regions, upsert_stations
     from pilkada.tallies.services import PlannedSave, Source, save_sheets
 
-    regions = [{"kode": PROVINCE, "nama": "Jawa Barat"}]
-    stations = []
-    for i in range(n_tps):
-        d = i // PER_DESA
-        k = d // DESA_PER_KEC
-        kab, kec, desa = 1 + k // KEC_PER_KAB, 1 + k % KEC_PER_KAB, 2001 + d % DESA_PER_KEC
-        code = f"{PROVINCE}.{kab:02d}.{kec:02d}.{desa}"
-        if i % PER_DESA == 0:
-            if d % (DESA_PER_KEC * KEC_PER_KAB) == 0:
-                regions.append({"kode": code[:5], "nama": f"Kabupaten {kab}"})
-            if d % DESA_PER_KEC == 0:
-                regions.append({"kode": code[:8], "nama": f"Kecamatan {kab}-{kec}"})
-            regions.append({"kode": code, "nama": f"Desa {d}"})
-        stations.append(
-            {"kode_desa": code, "nomor_tps": f"{1 + i % PER_DESA:03d}", "dpt_l": 150, "dpt_p": 150}
-        )
+    regions, stations = synthetic_area(n_tps, kec_per_kab=KEC_PER_KAB)
     upsert_regions(regions)
     upsert_stations(stations)
     election = create_election(

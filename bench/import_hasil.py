@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from _setup import throwaway_database
+from _setup import synthetic_area, throwaway_database
 
 
 def main() -> None:
@@ -72,20 +72,7 @@ def build(work: Path, n_tps: int, n_pairs: int) -> Path:
     from pilkada.regions.services import upsert_regions, upsert_stations
     from pilkada.tallies.headers import field_headers, pair_header
 
-    regions = [{"kode": "32", "nama": "Jawa Barat"}, {"kode": "32.01", "nama": "Bogor"}]
-    stations = []
-    per_desa, desa_per_kec = 20, 10
-    for i in range(n_tps):
-        d = i // per_desa
-        kec, desa = 1 + d // desa_per_kec, 2001 + d % desa_per_kec
-        code = f"32.01.{kec:02d}.{desa}"
-        if i % per_desa == 0:
-            if d % desa_per_kec == 0:
-                regions.append({"kode": code[:8], "nama": f"Kecamatan {kec}"})
-            regions.append({"kode": code, "nama": f"Desa {d}"})
-        stations.append(
-            {"kode_desa": code, "nomor_tps": f"{1 + i % per_desa:03d}", "dpt_l": 150, "dpt_p": 150}
-        )
+    regions, stations = synthetic_area(n_tps, kec_per_kab=99)  # one kabupaten: 32.01
     upsert_regions(regions)
     upsert_stations(stations)
     election = create_election(
