@@ -7,6 +7,7 @@ import json
 
 from django.contrib import admin
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.forms.models import model_to_dict
 
 from pilkada.audit.chain import Change, record
@@ -58,8 +59,9 @@ class LoggedAdminMixin:
         _log(request, obj, Action.DELETE, old, None)
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
+        with transaction.atomic():  # the changelist's delete action runs outside one
+            for obj in queryset:
+                self.delete_model(request, obj)
 
     def save_formset(self, request, form, formset, change):
         before = {

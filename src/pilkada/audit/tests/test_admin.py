@@ -39,3 +39,15 @@ def test_the_log_cannot_be_edited_in_the_admin(admin_client, small_area):
     assert entry.username != "x"
     delete = reverse("admin:audit_changelogentry_delete", args=[entry.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+
+
+def test_the_changelist_delete_action_is_logged_per_object(admin_client, small_area):
+    url = reverse("admin:regions_pollingstation_changelist")
+    chosen = [small_area[3].pk, small_area[4].pk]
+    response = admin_client.post(
+        url, {"action": "delete_selected", "_selected_action": chosen, "post": "yes"}
+    )
+    assert response.status_code == 302
+    deleted = ChangeLogEntry.objects.filter(source="admin", action="delete")
+    assert sorted(int(e.entity_id) for e in deleted) == sorted(chosen)
+    assert verify().ok
