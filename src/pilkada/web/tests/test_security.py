@@ -100,3 +100,23 @@ def test_the_deployment_check_fails_on_development_settings(tmp_path):
         env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert child.returncode != 0 and "security.W018" in child.stderr + child.stdout
+
+
+def test_error_pages_are_indonesian_and_show_no_trace_or_data(client, db, settings):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = "pilkada.web.tests.error_urls"
+    client.raise_request_exception = False
+    missing = client.get("/tidak-ada/")
+    assert missing.status_code == 404 and "Halaman tidak ditemukan" in missing.content.decode()
+    failed = client.get("/rusak/")
+    page = failed.content.decode()
+    assert failed.status_code == 500 and "Terjadi kesalahan di server" in page
+    assert "Traceback" not in page and "3201234567890001" not in page
+    assert "RuntimeError" not in page
+
+
+def test_a_refusal_is_an_indonesian_403(client, django_user_model, election):
+    client.force_login(django_user_model.objects.create_user("pembaca"))
+    refused = client.get(reverse("web:upload", args=["uji"]))
+    assert refused.status_code == 403
+    assert "Anda tidak berhak membuka halaman ini" in refused.content.decode()
