@@ -49,3 +49,18 @@ def synthetic_area(n_tps: int, *, kec_per_kab: int, per_desa: int = 20, desa_per
             {"kode_desa": code, "nomor_tps": f"{1 + i % per_desa:03d}", "dpt_l": 150, "dpt_p": 150}
         )
     return regions, stations
+
+
+def plausible_numbers(desa_code: str, number: str, men: int, women: int, n_pairs: int, rng,
+                      *, flawed: bool):  # fmt: skip
+    """A plausible form for one TPS (the demo's generator), votes split over ``n_pairs``;
+    ``flawed``: three valid votes too many, so that rule R5 fails."""
+    from pilkada.demo.generate import DemoStation, _split_votes, consistent_numbers
+    from pilkada.tallies.form import SheetNumbers
+
+    numbers = consistent_numbers(DemoStation(desa_code, number, men, women), 0, rng)
+    fields = dict(numbers.fields)
+    if flawed:
+        fields["valid_votes"] += 3
+    weights = [rng.uniform(0.5, 1.5) for _ in range(n_pairs)]
+    return SheetNumbers(fields=fields, votes=_split_votes(numbers.fields["valid_votes"], weights))

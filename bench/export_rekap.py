@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from _setup import synthetic_area, throwaway_database
+from _setup import plausible_numbers, synthetic_area, throwaway_database
 
 KEC_PER_KAB = 10
 PROVINCE = "32"
@@ -128,22 +128,6 @@ def bare_write(path: Path, sheets: dict[str, list[list]]) -> None:
     wb.close()
 
 
-def sheet_numbers(station, n_pairs: int, rng, *, flawed: bool):
-    """A plausible form for one TPS (the demo's generator), votes split over ``n_pairs``."""
-    from pilkada.demo.generate import DemoStation, _split_votes, consistent_numbers
-    from pilkada.tallies.form import SheetNumbers
-
-    demo = DemoStation(
-        station.desa.code, station.number, station.registered_men, station.registered_women
-    )
-    numbers = consistent_numbers(demo, 0, rng)
-    fields = dict(numbers.fields)
-    if flawed:
-        fields["valid_votes"] += 3
-    weights = [rng.uniform(0.5, 1.5) for _ in range(n_pairs)]
-    return SheetNumbers(fields=fields, votes=_split_votes(numbers.fields["valid_votes"], weights))
-
-
 def build(n_tps: int, n_pairs: int) -> None:
     from django.db import transaction
 
@@ -170,14 +154,13 @@ def build(n_tps: int, n_pairs: int) -> None:
         ],
     )
     rng = random.Random(2024)
-    plans = [
-        PlannedSave(
-            station, None, sheet_numbers(station, n_pairs, rng, flawed=i % 50 == 0), Source()
-        )
-        for i, station in enumerate(
-            PollingStation.objects.select_related("desa").order_by("desa__code", "number")
-        )
-    ]
+    stations = PollingStation.objects.select_related("desa").order_by("desa__code", "number")
+    plans = []
+    for i, st in enumerate(stations):
+        flawed = i % 50 == 0  # 2 % break a rule
+        numbers = plausible_numbers(st.desa.code, st.number, st.registered_men,
+                                    st.registered_women, n_pairs, rng, flawed=flawed)  # fmt: skip
+        plans.append(PlannedSave(st, None, numbers, Source()))
     with transaction.atomic():
         save_sheets(election, plans, pair_ids=dict(election.pairs.values_list("number", "id")))
 

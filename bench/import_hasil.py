@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from _setup import synthetic_area, throwaway_database
+from _setup import plausible_numbers, synthetic_area, throwaway_database
 
 
 def main() -> None:
@@ -51,20 +51,6 @@ def main() -> None:
     print(f"ratio import/read:      {imported / read:8.1f}x  (target <= 3x)")
 
 
-def sheet_numbers(st: dict, n_pairs: int, rng, *, flawed: bool):
-    """A plausible form for one TPS (the demo's generator), votes split over ``n_pairs``."""
-    from pilkada.demo.generate import DemoStation, _split_votes, consistent_numbers
-    from pilkada.tallies.form import SheetNumbers
-
-    station = DemoStation(st["kode_desa"], st["nomor_tps"], st["dpt_l"], st["dpt_p"])
-    numbers = consistent_numbers(station, 0, rng)
-    fields = dict(numbers.fields)
-    if flawed:
-        fields["valid_votes"] += 3
-    weights = [rng.uniform(0.5, 1.5) for _ in range(n_pairs)]
-    return SheetNumbers(fields=fields, votes=_split_votes(numbers.fields["valid_votes"], weights))
-
-
 def build(work: Path, n_tps: int, n_pairs: int) -> Path:
     import xlsxwriter
 
@@ -93,7 +79,8 @@ def build(work: Path, n_tps: int, n_pairs: int) -> Path:
     ws.write_row(0, 0, columns)
     rng = random.Random(2024)
     for r, st in enumerate(stations, start=1):
-        numbers = sheet_numbers(st, n_pairs, rng, flawed=r % 50 == 0)  # 2 % break a rule
+        numbers = plausible_numbers(st["kode_desa"], st["nomor_tps"], st["dpt_l"], st["dpt_p"],
+                                    n_pairs, rng, flawed=r % 50 == 0)  # fmt: skip
         ws.write_string(r, 0, st["kode_desa"].replace(".", "") + st["nomor_tps"])
         ws.write_row(r, 1, [numbers.fields[f] for f in headers])
         ws.write_row(r, 1 + len(headers), [numbers.votes[n] for n in range(1, n_pairs + 1)])

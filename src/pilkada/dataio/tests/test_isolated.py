@@ -2,7 +2,7 @@
 (memory, time, a hard crash) comes back as a message while this process carries on."""
 
 import os
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -27,11 +27,11 @@ def crash(value):
     os.abort()
 
 
-def sleepy(value):
-    """Sleeps, then leaves a mark at the path the cell holds."""
-    if value.endswith("mark"):
-        time.sleep(4)
-        Path(value).write_text("still running")
+def stuck(value):
+    """Writes its process id to the path the cell holds, then never finishes."""
+    if value.endswith("pid"):
+        Path(value).write_text(str(os.getpid()))
+        threading.Event().wait()
     return value
 
 
@@ -73,13 +73,13 @@ def test_a_reader_that_crashes_the_process_leaves_this_one_standing(tmp_path):
 
 
 def test_a_reader_that_runs_too_long_is_killed(tmp_path):
-    mark = tmp_path / "mark"
-    rows = [["Kode", "Jumlah"], ["a", str(mark)]]
+    pid_file = tmp_path / "pid"
+    rows = [["Kode", "Jumlah"], ["a", str(pid_file)]]
     path = files.xlsx_xlsxwriter(tmp_path / "lambat.xlsx", {"Kurun": rows})
     with pytest.raises(FileError, match="dihentikan setelah 2 detik"):
-        parse_isolated(spec(sleepy), path, seconds=2)
-    time.sleep(4)
-    assert not mark.exists()  # the child was killed, not left running
+        parse_isolated(spec(stuck), path, seconds=2)
+    with pytest.raises(ProcessLookupError):  # killed and reaped, not left running
+        os.kill(int(pid_file.read_text()), 0)
 
 
 def test_an_unreadable_file_keeps_its_own_message(tmp_path):
