@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "pilkada.regions",
     "pilkada.elections",
     "pilkada.tallies",
+    "pilkada.voters",
     "pilkada.web",
 ]
 

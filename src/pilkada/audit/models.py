@@ -62,3 +62,27 @@ class ChainHead(models.Model):
 
     def __str__(self):
         return f"#{self.last_id} {self.hash}"
+
+
+class AccessRecord(models.Model):
+    """A record that someone saw or exported personal data in full (NIK/NKK unmasked): who,
+    when, through which channel, what (a description and how many people's data). Kept apart
+    from the change log because nothing changed, but just as permanent: Pilkada never edits
+    or deletes these rows, and the admin shows them read-only."""
+
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+    user_id = models.BigIntegerField(_("id pengguna"), null=True, blank=True)
+    username = models.CharField(_("pengguna"), max_length=150, blank=True)
+    source = models.CharField(_("saluran"), max_length=10)
+    action = models.CharField(_("tindakan"), max_length=60)
+    subject = models.CharField(_("data"), max_length=255)
+    rows = models.PositiveIntegerField(_("jumlah orang"), default=0)
+    request = models.CharField(_("permintaan"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("akses data pribadi")
+        verbose_name_plural = _("akses data pribadi")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action}"
