@@ -85,3 +85,29 @@ def update_rows(
             f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {conditions}", rows
         )
         return cursor.rowcount
+
+
+FRAME_CHUNK = 100_000
+
+
+def insert_frame(model: type[models.Model], frame) -> int:
+    """INSERT every row of a polars DataFrame whose columns are ``model``'s field names (foreign
+    keys as ``<name>_id``); dates and date-times must already be text in ISO form. PostgreSQL
+    gets CSV through COPY (one C-level write per 100,000 rows instead of a Python call per
+    row); SQLite one ``executemany`` over the rows."""
+    names = [model._meta.get_field(c.removesuffix("_id")).column for c in frame.columns]
+    quote = connection.ops.quote_name
+    table, column_list = quote(model._meta.db_table), ", ".join(map(quote, names))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f"COPY {table} ({column_list}) FROM STDIN WITH (FORMAT csv)"
+            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+                for offset in range(0, frame.height, FRAME_CHUNK):
+                    chunk = frame.slice(offset, FRAME_CHUNK)
+                    copy.write(chunk.write_csv(include_header=False, null_value="").encode())
+        else:
+            placeholders = ", ".join(["%s"] * len(names))
+            cursor.executemany(
+                f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})", frame.iter_rows()
+            )
+    return frame.height

@@ -85,3 +85,15 @@ def election_and_recap(opts) -> tuple:
         return election, election_recap(election, within=opts["region"], level=opts["level"])
     except (ElectionNotFound, RecapError) as exc:
         raise CommandError(str(exc)) from None
+
+
+def user_named(username: str | None):
+    """The Pilkada user a command acts for (``--user``), or None; a CommandError if unknown."""
+    if not username:
+        return None
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(_("Pengguna '%(u)s' tidak ada.") % {"u": username})
+    return user

@@ -119,7 +119,7 @@ class ParseResult:
 
 
 @dataclass
-class _Header:
+class Header:
     """The header row of one sheet, as matched against a spec."""
 
     row: int
@@ -231,7 +231,7 @@ class Spec:
                 if outcome is None:
                     continue  # blank sheet
                 any_rows = True
-                if isinstance(outcome, _Header):
+                if isinstance(outcome, Header):
                     found_header = True
                     continue
                 found, missing = outcome
@@ -242,7 +242,7 @@ class Spec:
                         CellError(
                             file=file,
                             sheet=sheet.name,
-                            message=_missing_message(missing),
+                            message=missing_message(missing),
                         )
                     )
                 else:
@@ -255,7 +255,7 @@ class Spec:
             if not any_rows:
                 errors.add(CellError(file=file, message=_("berkas tidak berisi data")))
             elif not found_header and not self.all_sheets and best is not None:
-                errors.add(CellError(file=file, message=_missing_message(best[1])))
+                errors.add(CellError(file=file, message=missing_message(best[1])))
         errors.close()
         return result
 
@@ -263,18 +263,18 @@ class Spec:
 
     def _parse_sheet(
         self, sheet: Sheet, file: str, result: ParseResult, errors: _Collector
-    ) -> _Header | tuple[int, list[Column]] | None:
+    ) -> Header | tuple[int, list[Column]] | None:
         """Parse one sheet; returns its header, or (required columns found, missing ones) of
         the nearest miss when it has none, or None when it is blank."""
         rows = iter(sheet.rows)
         scanned = 0
-        header: _Header | None = None
-        best: _Header | None = None
+        header: Header | None = None
+        best: Header | None = None
         for number, cells in rows:
             if _is_blank(cells):
                 continue
             scanned += 1
-            candidate = self._match_header(number, cells)
+            candidate = self.match_header(number, cells)
             if not candidate.missing and candidate.positions:
                 header = candidate
                 break
@@ -312,7 +312,7 @@ class Spec:
         self._parse_rows(sheet, header, rows, file, result, errors)
         return header
 
-    def _match_header(self, number: int, cells: Sequence[object]) -> _Header:
+    def match_header(self, number: int, cells: Sequence[object]) -> Header:
         positions: dict[str, int] = {}
         headers: dict[str, str] = {}
         unknown: list[str] = []
@@ -331,12 +331,12 @@ class Spec:
                 headers[column.name] = written
         missing = [c for c in self.required if c.name not in positions]
         width = len(positions) + len(unknown) + len(duplicates)
-        return _Header(number, width, positions, headers, unknown, duplicates, missing)
+        return Header(number, width, positions, headers, unknown, duplicates, missing)
 
     def _parse_rows(
         self,
         sheet: Sheet,
-        header: _Header,
+        header: Header,
         rows: Iterable[tuple[int, Sequence[object]]],
         file: str,
         result: ParseResult,
@@ -353,7 +353,7 @@ class Spec:
                 continue
             # A row numbering the columns "1 2 3 …" right under the header is dropped, but only
             # if it does not parse as data: a real row is never lost to this guess.
-            numbering = first_data_row and _is_numbering_row(cells, header.width)
+            numbering = first_data_row and is_numbering_row(cells, header.width)
             first_data_row = False
             width = len(cells)
             if not numbering and self._is_total_row(cells, keys, width):
@@ -393,17 +393,17 @@ class Spec:
         # Cheap test first: a row whose key cells all parse is data, whatever else it says.
         for column, index in keys:
             raw = cells[index] if index < width else None
-            if is_empty(raw) or _is_total_label(raw):
+            if is_empty(raw) or is_total_label(raw):
                 continue
             try:
                 column.parser(raw)
             except ValueError:
                 continue
             return False
-        return any(_is_total_label(v) for v in cells)
+        return any(is_total_label(v) for v in cells)
 
 
-def _is_total_label(value: object) -> bool:
+def is_total_label(value: object) -> bool:
     return isinstance(value, str) and bool(_TOTAL_LABEL.match(normalise_header(value)))
 
 
@@ -411,7 +411,7 @@ def _is_blank(cells: Sequence[object]) -> bool:
     return all(is_empty(v) for v in cells)
 
 
-def _is_numbering_row(cells: Sequence[object], width: int) -> bool:
+def is_numbering_row(cells: Sequence[object], width: int) -> bool:
     """A row that numbers every header column 1, 2, 3, … (or "(1)", "(2)", …), as KPU forms
     print under their header. Real data never has that shape: a key column would hold a code."""
     numbers = []
@@ -425,7 +425,7 @@ def _is_numbering_row(cells: Sequence[object], width: int) -> bool:
     return len(numbers) == width >= 2 and numbers == list(range(1, width + 1))
 
 
-def _missing_message(missing: list[Column]) -> str:
+def missing_message(missing: list[Column]) -> str:
     return _("kolom wajib tidak ditemukan: %(cols)s") % {
         "cols": ", ".join(f"'{c.label}'" for c in missing)
     }

@@ -69,6 +69,19 @@ def read_sheets(path: Path | str, *, display_name: str | None = None) -> Iterato
     """
     path = Path(path)
     file = display_name or path.name
+    kind, head = detect_format(path, file)
+    if kind == "csv":
+        yield from _csv_sheets(path, file, head)
+        return
+    with path.open("rb") as stream:
+        yield from _calamine_sheets(stream, file, kind)
+
+
+def detect_format(path: Path | str, file: str) -> tuple[str, bytes]:
+    """What ``path`` really is, by its content: ``"xlsx"``, ``"ods"``, ``"xls"`` or ``"csv"``,
+    with its first bytes. A zip-based workbook has passed the zip guard (sizes, entries, cell
+    extents) when this returns. Raises :class:`FileError` for anything else."""
+    path = Path(path)
     suffix = Path(file).suffix.lower() or path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise FileError(
@@ -88,15 +101,12 @@ def read_sheets(path: Path | str, *, display_name: str | None = None) -> Iterato
         if not head:
             raise FileError(file, _("berkas kosong (0 byte)"))
         if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-            kind = check_zip_workbook(stream, file)
-            stream.seek(0)
-            yield from _calamine_sheets(stream, file, kind)
-        elif looks_like_cfb(head):
-            yield from _calamine_sheets(stream, file, "xls")
-        elif suffix == ".csv":
-            yield from _csv_sheets(path, file, head)
-        else:
-            raise FileError(file, _unrecognised(head, suffix))
+            return check_zip_workbook(stream, file), head
+        if looks_like_cfb(head):
+            return "xls", head
+        if suffix == ".csv":
+            return "csv", head
+        raise FileError(file, _unrecognised(head, suffix))
 
 
 def _unrecognised(head: bytes, suffix: str) -> str:

@@ -1,13 +1,13 @@
-from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from pilkada.core.command import PilkadaCommand
+from pilkada.core.command import PilkadaCommand, user_named
 from pilkada.core.imports import ImportRejected
 from pilkada.elections.imports import import_pairs_file
 from pilkada.elections.selectors import ElectionNotFound, get_election
 from pilkada.regions.imports import import_regions_file, import_stations_file
 from pilkada.tallies.imports import election_code_in_file, import_results_file
+from pilkada.voters.commands.importing import add_voter_arguments, import_voters
 
 
 class Command(PilkadaCommand):
@@ -18,7 +18,9 @@ class Command(PilkadaCommand):
     )
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="what", required=True, metavar="wilayah|tps|paslon|hasil")
+        sub = parser.add_subparsers(
+            dest="what", required=True, metavar="wilayah|tps|paslon|hasil|dpt"
+        )
         for name, text in (
             ("wilayah", _("kode dan nama wilayah Kemendagri (kolom: kode, nama, tingkat)")),
             ("tps", _("TPS (kolom: kode_desa, nomor_tps, dpt_l, dpt_p, alamat, lintang, bujur)")),
@@ -33,8 +35,18 @@ class Command(PilkadaCommand):
                     "suara_paslon_N, suara_sah, suara_tidak_sah, … lihat docs/format-berkas.md)"
                 ),
             ),
+            (
+                "dpt",
+                _(
+                    "daftar pemilih tetap (DPT) susunan KPU: NKK, NIK, NAMA LENGKAP, TEMPAT "
+                    "LAHIR, TANGGAL LAHIR, STATUS PERKAWINAN, JENIS KELAMIN, … per TPS"
+                ),
+            ),
         ):
             p = sub.add_parser(name, help=text, description=text)
+            if name == "dpt":
+                add_voter_arguments(p)
+                continue
             p.add_argument("file", metavar="FILE", help=_("berkas yang diimpor"))
             p.add_argument(
                 "--dry-run",
@@ -57,15 +69,9 @@ class Command(PilkadaCommand):
                     help=_("nama pengguna Pilkada yang tercatat sebagai pengubah"),
                 )
 
-    def _user(self, username):
-        if not username:
-            return None
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(_("Pengguna '%(u)s' tidak ada.") % {"u": username})
-        return user
-
     def handle(self, *args, **opts):
+        if opts["what"] == "dpt":
+            return import_voters(self, opts)
         path, dry_run = opts["file"], opts["dry_run"]
         try:
             if opts["what"] == "wilayah":
@@ -84,7 +90,7 @@ class Command(PilkadaCommand):
                     )
                 election = get_election(code)
                 summary = import_results_file(
-                    election, path, dry_run=dry_run, user=self._user(opts["user"]), isolated=True
+                    election, path, dry_run=dry_run, user=user_named(opts["user"]), isolated=True
                 )
                 for conflict in summary.conflicts:
                     self.stderr.write(conflict)
