@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
@@ -106,8 +107,10 @@ def insert_frame(model: type[models.Model], frame) -> int:
                     chunk = frame.slice(offset, FRAME_CHUNK)
                     copy.write(chunk.write_csv(include_header=False, null_value="").encode())
         else:
-            placeholders = ", ".join(["%s"] * len(names))
-            cursor.executemany(
-                f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})", frame.iter_rows()
-            )
+            # the sqlite3 cursor itself: Django's wrapper would rewrite every row's parameters
+            sql = f"INSERT INTO {table} ({column_list}) VALUES ({', '.join('?' * len(names))})"
+            raw = cursor.cursor
+            with connection.wrap_database_errors:
+                for offset in range(0, frame.height, FRAME_CHUNK):
+                    sqlite3.Cursor.executemany(raw, sql, frame.slice(offset, FRAME_CHUNK).rows())
     return frame.height

@@ -95,21 +95,23 @@ _DAMAGED_ZIP = (
 )  # fmt: skip
 
 
-def check_zip_workbook(stream: BinaryIO, file: str) -> str:
+def check_zip_workbook(
+    stream: BinaryIO, file: str, *, max_bytes: int = MAX_UNCOMPRESSED_BYTES
+) -> str:
     """Check an .xlsx/.ods zip before calamine reads it; returns ``"xlsx"`` or ``"ods"``.
 
     Raises :class:`FileError` with an Indonesian message naming ``file`` when the archive is not
     a workbook, is damaged, or is unsafe to open.
     """
     try:
-        return _check_zip_workbook(stream, file)
+        return _check_zip_workbook(stream, file, max_bytes)
     except FileError:
         raise
     except _DAMAGED_ZIP as exc:
         raise FileError(file, _damaged()) from exc
 
 
-def _check_zip_workbook(stream: BinaryIO, file: str) -> str:
+def _check_zip_workbook(stream: BinaryIO, file: str, max_bytes: int) -> str:
     declared = _declared_entry_count(stream, file)
     if declared > MAX_ZIP_ENTRIES:
         raise _too_many_entries(file, declared)
@@ -121,7 +123,7 @@ def _check_zip_workbook(stream: BinaryIO, file: str) -> str:
     if len(infos) > MAX_ZIP_ENTRIES:
         raise _too_many_entries(file, len(infos))
     total = sum(info.file_size for info in infos)
-    if total > MAX_UNCOMPRESSED_BYTES:
+    if total > max_bytes:
         raise FileError(
             file,
             _(
@@ -130,7 +132,7 @@ def _check_zip_workbook(stream: BinaryIO, file: str) -> str:
             )
             % {
                 "size": format_int(total // (1024 * 1024)),
-                "max": format_int(MAX_UNCOMPRESSED_BYTES // (1024 * 1024)),
+                "max": format_int(max_bytes // (1024 * 1024)),
             },
         )
     for info in infos:

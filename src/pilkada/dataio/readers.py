@@ -28,6 +28,7 @@ from python_calamine import (
 
 from pilkada.dataio.errors import FileError
 from pilkada.dataio.guard import (
+    MAX_UNCOMPRESSED_BYTES,
     cfb_is_encrypted_ooxml,
     check_zip_workbook,
     encrypted_message,
@@ -77,10 +78,13 @@ def read_sheets(path: Path | str, *, display_name: str | None = None) -> Iterato
         yield from _calamine_sheets(stream, file, kind)
 
 
-def detect_format(path: Path | str, file: str) -> tuple[str, bytes]:
+def detect_format(
+    path: Path | str, file: str, *, max_bytes: int = MAX_UNCOMPRESSED_BYTES
+) -> tuple[str, bytes]:
     """What ``path`` really is, by its content: ``"xlsx"``, ``"ods"``, ``"xls"`` or ``"csv"``,
     with its first bytes. A zip-based workbook has passed the zip guard (sizes, entries, cell
-    extents) when this returns. Raises :class:`FileError` for anything else."""
+    extents; at most ``max_bytes`` unpacked) when this returns. Raises :class:`FileError` for
+    anything else."""
     path = Path(path)
     suffix = Path(file).suffix.lower() or path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -101,7 +105,7 @@ def detect_format(path: Path | str, file: str) -> tuple[str, bytes]:
         if not head:
             raise FileError(file, _("berkas kosong (0 byte)"))
         if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-            return check_zip_workbook(stream, file), head
+            return check_zip_workbook(stream, file, max_bytes=max_bytes), head
         if looks_like_cfb(head):
             return "xls", head
         if suffix == ".csv":

@@ -50,11 +50,13 @@ class VoterImport:
     notes: list[str] = field(default_factory=list)
 
 
-def read_files(paths, *, names=None, isolated: bool = True) -> list[FileRead]:
+def read_files(paths, *, names=None, isolated: bool = True, progress=None) -> list[FileRead]:
     """Read each file; ``names`` are the names messages use (uploads are stored renamed)."""
     reads = []
     for index, path in enumerate(paths):
         name = names[index] if names else Path(path).name
+        if progress:
+            progress("read", index, len(paths))
         if not isolated:
             reads.append(read_file(path, display_name=name))
             continue
@@ -69,8 +71,12 @@ def read_files(paths, *, names=None, isolated: bool = True) -> list[FileRead]:
     return reads
 
 
-def check_files(election, paths, *, names=None, desa=None, isolated=True) -> Checked:
-    return check(read_files(paths, names=names, isolated=isolated), election, desa=desa)
+def check_files(election, paths, *, names=None, desa=None, isolated=True, progress=None):
+    """Read and check ``paths``; nothing is written."""
+    reads = read_files(paths, names=names, isolated=isolated, progress=progress)
+    if progress:
+        progress("check", 0, 1)
+    return check(reads, election, desa=desa)
 
 
 class _DryRun(Exception):
@@ -92,15 +98,20 @@ def import_voter_files(
     request: str = "",
     expected: dict[int, int] | None = None,
     isolated: bool = True,
+    progress=None,
 ) -> VoterImport:
     """Import voter-list files into ``election``'s list; see the module doc.
 
     Raises :class:`VoterImportRejected` when nothing may be written, and
     :class:`~pilkada.voters.services.StaleVoterList` when ``expected`` versions are stale.
+    ``progress(stage, done, total)`` is told each stage as it starts: ``read`` (once per
+    file), ``check``, ``store``, for a progress bar.
     """
     paths = [Path(p) for p in paths]
     names = names or [p.name for p in paths]
-    checked = check_files(election, paths, names=names, desa=desa, isolated=isolated)
+    checked = check_files(
+        election, paths, names=names, desa=desa, isolated=isolated, progress=progress
+    )
     if checked.file_errors:
         messages = [str(e) for e in checked.file_errors + checked.errors]
         raise VoterImportRejected(messages, len(messages))
@@ -119,6 +130,8 @@ def import_voter_files(
         request=request,
     )
     summary = VoterImportSummary()
+    if progress:
+        progress("store", 0, 1)
     try:
         with transaction.atomic():
             summary = store_voters(

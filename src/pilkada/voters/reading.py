@@ -75,6 +75,8 @@ SPEC_LABELS = {c.name: c.label for c in SPEC.columns}
 NUMBER_SENSITIVE = ("nik", "nkk")
 ROW = "_row"
 PEEK_ROWS = 60  # rows read to find the header: title rows, blank rows, then the header
+# A million-voter sheet unpacks to about 700 MB of XML, beyond the other imports' limit.
+MAX_UNPACKED = 3 * 2**30
 
 
 @dataclass
@@ -138,7 +140,7 @@ def read_file(path: Path | str, *, display_name: str | None = None) -> FileRead:
     result = FileRead(file=file)
     best_missing: list[Column] | None = None
     try:
-        kind, head = detect_format(path, file)
+        kind, head = detect_format(path, file, max_bytes=MAX_UNPACKED)
         sheets = _csv_sheet(path, file, head) if kind == "csv" else _excel_sheets(path, file)
         for sheet_name, peek, visible, load in sheets:
             if not visible:

@@ -23,10 +23,9 @@ from django.utils.translation import gettext as _
 
 from pilkada.audit.chain import Origin, record
 from pilkada.audit.models import Action
-from pilkada.core.bulk import insert_frame
+from pilkada.core.bulk import insert_frame, update_rows
 from pilkada.core.chunks import chunked
 from pilkada.regions.models import PollingStation
-from pilkada.regions.services import upsert_stations
 from pilkada.voters.checks import VOTER_COLUMNS
 from pilkada.voters.models import StationVoterList, Voter, VoterListImport
 from pilkada.voters.placement import STATION
@@ -311,11 +310,14 @@ def _save_lists(election, lists, final, batch, station_ids) -> None:
         item.last_import = batch
         lists[sid] = item
     StationVoterList.objects.bulk_create(new_lists, batch_size=2000)
-    StationVoterList.objects.bulk_update(
-        [lists[sid] for sid in station_ids if lists[sid] not in new_lists],
-        ["version", "voters", "men", "women", "digest", "last_import"],
-        batch_size=2000,
-    )
+    fields = ["version", "voters", "men", "women", "digest", "last_import_id"]
+    update_rows(
+        StationVoterList,
+        fields,
+        ["id"],
+        ([getattr(item, f) for f in fields] + [item.pk] for item in lists.values()
+         if item.before[0] > 0),
+    )  # fmt: skip
 
 
 _EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
@@ -358,25 +360,33 @@ def _log(election, summary, lists, final, source: Source, user) -> None:
 
 
 def _set_station_counts(final: pl.DataFrame, source: Source, user) -> None:
-    """The TPS's registered voters follow its list (the figure R13 checks forms against)."""
+    """The TPS's registered voters follow its list (the figure R13 checks forms against);
+    each TPS whose figures change gets its own change-log entry, as a TPS import would."""
     counts = final.group_by(STATION).agg(
         (pl.col("sex") == "L").sum().alias("men"), (pl.col("sex") == "P").sum().alias("women")
     )
-    men = {sid: (m, w) for sid, m, w in counts.iter_rows()}
-    rows = []
-    for chunk in chunked(list(men)):
-        for station in PollingStation.objects.filter(pk__in=chunk).select_related("desa"):
-            m, w = men[station.pk]
-            rows.append(
-                {"kode_desa": station.desa.code, "nomor_tps": station.number, "dpt_l": m,
-                 "dpt_p": w}
-            )  # fmt: skip
+    wanted = {sid: (m, w) for sid, m, w in counts.iter_rows()}
     file = next(iter(source.files), "")
     origin = Origin(
         source=source.channel, file=file, sha256=source.files.get(file, ""),
         request=source.request, note=_("jumlah pemilih TPS mengikuti DPT"),
     )  # fmt: skip
-    upsert_stations(rows, origin=origin, user=user)
+    updates, changes = [], []
+    for chunk in chunked(list(wanted)):
+        stations = PollingStation.objects.filter(pk__in=chunk).values_list(
+            "pk", "desa__code", "number", "registered_men", "registered_women"
+        )
+        for pk, desa, number, men, women in stations:
+            if (men, women) == wanted[pk]:
+                continue
+            updates.append([*wanted[pk], pk])
+            tps = f"{desa} TPS {number}"
+            old = {"registered_men": men, "registered_women": women}
+            new = {"registered_men": wanted[pk][0], "registered_women": wanted[pk][1]}
+            changes.append(origin.change(Action.UPDATE, "regions.pollingstation", tps, tps,
+                                         old, new))  # fmt: skip
+    update_rows(PollingStation, ["registered_men", "registered_women"], ["id"], updates)
+    record(changes, user=user)
 
 
 def _sources_digest(files: dict[str, str]) -> str:
