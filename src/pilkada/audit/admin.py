@@ -11,7 +11,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from pilkada.audit.chain import Change, record
-from pilkada.audit.models import Action, ChangeLogEntry
+from pilkada.audit.models import AccessRecord, Action, ChangeLogEntry
 from pilkada.core.admin import ReadOnlyAdminMixin
 
 
@@ -83,3 +83,10 @@ class ChangeLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "created_at", "username", "action", "entity", "label", "source")
     list_filter = ("action", "entity", "source")
     search_fields = ("label", "entity_id", "username", "source_file")
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "username", "source", "action", "subject", "rows")
+    list_filter = ("action", "source")
+    search_fields = ("username", "subject")

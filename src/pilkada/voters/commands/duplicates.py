@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from xlsxwriter.exceptions import FileCreateError
 
 from pilkada.core.command import add_area_arguments, election_and_area
@@ -12,7 +13,7 @@ from pilkada.core.output import simulated_notice
 from pilkada.voters.duplicates import TIER_LABELS, TIERS, election_duplicates
 from pilkada.voters.duplicates_xlsx import write_duplicates_workbook
 
-HELP = _(
+HELP = gettext_lazy(
     "Cari pemilih ganda (DPT ganda) di seluruh wilayah pemilihan, lintas TPS dan kecamatan, "
     "dan tulis ke berkas .xlsx. Tingkat 1, ganda identik: NIK sama, nama dan tanggal lahir "
     "sama. Tingkat 2, kemungkinan ganda: NIK berbeda, tanggal lahir sama, nama mirip setelah "
