@@ -221,3 +221,18 @@ def test_cli_rejects_with_message_and_rejects_file(election, small_area, tmp_pat
         call_command("import", "dpt", str(path), "--election", "uji", stderr=err, stdout=StringIO())
     assert "JENIS KELAMIN" in err.getvalue() and "dpt-ditolak.xlsx" in err.getvalue()
     assert (tmp_path / "dpt-ditolak.xlsx").exists()
+
+
+def test_the_list_feeds_rule_r13_on_result_sheets(election, listed):
+    from pilkada.tallies.form import SheetNumbers
+    from pilkada.tallies.selectors import checked_sheets
+    from pilkada.tallies.services import save_sheet
+
+    station = stations_by_number(KURUN_1)["001"]  # 310 registered in the TPS import
+    numbers = SheetNumbers(fields={"registered_1_total": 310}, votes={})
+    save_sheet(election=election, station=station, numbers=numbers, expected_version=None)
+    rules = {f.rule for c in checked_sheets(election) for f in c.findings}
+    assert "R13" not in rules  # the form agrees with the TPS registry
+    import_voter_files(election, [listed], isolated=False)  # 3 voters on its list now
+    findings = [f for c in checked_sheets(election) for f in c.findings if f.rule == "R13"]
+    assert len(findings) == 1 and "terdaftar 3 pemilih" in findings[0].message
