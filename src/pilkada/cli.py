@@ -28,6 +28,10 @@ Perintah utama:
   import tps FILE      impor TPS: kode desa, nomor TPS, DPT laki-laki/perempuan
   import paslon FILE   impor pasangan calon sebuah pemilihan (--election KODE)
   import hasil FILE    impor hasil formulir C.Hasil, satu baris per TPS (--election KODE)
+  import dpt FILE...   impor daftar pemilih tetap (DPT) susunan KPU (--election KODE)
+  dpt duplicates       pemilih ganda dalam DPT (tiga tingkat) ke buku kerja .xlsx
+  dpt stats            jumlah pemilih per tingkat wilayah (--format table|json|csv)
+  dpt export           DPT per TPS susunan KPU ke .xlsx (NIK/NKK tersamar)
   template hasil       buku kerja isian hasil TPS per kecamatan untuk diisi di Excel
   election create      buat pemilihan baru
   election list        daftar pemilihan (--format table|json)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import override_settings
 from django.utils import translation
 
 from pilkada.audit.seal import allow_flush
@@ -10,6 +11,17 @@ from pilkada.demo.generate import region_rows
 from pilkada.elections.services import create_election, upsert_pairs
 from pilkada.regions.models import PollingStation, Region
 from pilkada.regions.services import upsert_regions, upsert_stations
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def immediate_tasks():
+    """Background jobs run at once, inside the test that enqueues them: no worker needed.
+    Tests of the real database queue override ``TASKS`` with the database backend and run
+    the worker themselves (``web/tests/test_dpt_upload.py``)."""
+    with override_settings(TASKS=IMMEDIATE_TASKS):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +54,7 @@ def demo(db):
     """The simulated Gunung Mas demo election, loaded through the services."""
     from pilkada.demo.load import load_demo
 
-    election, _ = load_demo()
+    election, _ = load_demo(voters=False)
     return election
 
 

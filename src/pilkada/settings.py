@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "pilkada.core",
     "pilkada.audit",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "pilkada.regions",
     "pilkada.elections",
     "pilkada.tallies",
@@ -84,6 +86,11 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
+
+# Background jobs (the DPT upload's check and store) are rows in the database, run by the
+# worker that `pilkada serve` starts beside the web server (`pilkada worker` runs one alone).
+# Tests replace this with the immediate backend (src/pilkada/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 STATIC_URL = "static/"
 MEDIA_ROOT = CONFIG.data_dir / "uploads"

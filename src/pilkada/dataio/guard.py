@@ -95,16 +95,14 @@ _DAMAGED_ZIP = (
 )  # fmt: skip
 
 
-def check_zip_workbook(
-    stream: BinaryIO, file: str, *, max_bytes: int = MAX_UNCOMPRESSED_BYTES
-) -> str:
+def check_zip_workbook(stream: BinaryIO, file: str, *, max_bytes: int | None = None) -> str:
     """Check an .xlsx/.ods zip before calamine reads it; returns ``"xlsx"`` or ``"ods"``.
 
     Raises :class:`FileError` with an Indonesian message naming ``file`` when the archive is not
     a workbook, is damaged, or is unsafe to open.
     """
     try:
-        return _check_zip_workbook(stream, file, max_bytes)
+        return _check_zip_workbook(stream, file, max_bytes or MAX_UNCOMPRESSED_BYTES)
     except FileError:
         raise
     except _DAMAGED_ZIP as exc:

@@ -28,7 +28,6 @@ from python_calamine import (
 
 from pilkada.dataio.errors import FileError
 from pilkada.dataio.guard import (
-    MAX_UNCOMPRESSED_BYTES,
     cfb_is_encrypted_ooxml,
     check_zip_workbook,
     encrypted_message,
@@ -79,12 +78,12 @@ def read_sheets(path: Path | str, *, display_name: str | None = None) -> Iterato
 
 
 def detect_format(
-    path: Path | str, file: str, *, max_bytes: int = MAX_UNCOMPRESSED_BYTES
+    path: Path | str, file: str, *, max_bytes: int | None = None
 ) -> tuple[str, bytes]:
     """What ``path`` really is, by its content: ``"xlsx"``, ``"ods"``, ``"xls"`` or ``"csv"``,
     with its first bytes. A zip-based workbook has passed the zip guard (sizes, entries, cell
-    extents; at most ``max_bytes`` unpacked) when this returns. Raises :class:`FileError` for
-    anything else."""
+    extents; at most ``max_bytes`` unpacked, default the guard's limit) when this returns.
+    Raises :class:`FileError` for anything else."""
     path = Path(path)
     suffix = Path(file).suffix.lower() or path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:

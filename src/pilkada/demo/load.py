@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pilkada.demo import generate as g
+from pilkada.demo.voters import demo_digest, demo_voters
 from pilkada.elections.models import Election
 from pilkada.elections.services import create_election, upsert_pairs, validate_pairs
 from pilkada.regions.models import PollingStation
@@ -18,6 +19,8 @@ from pilkada.regions.services import (
 )
 from pilkada.tallies.models import ChangeSource, SheetStatus
 from pilkada.tallies.services import Source, save_sheet, set_status
+from pilkada.voters.services import Source as VoterSource
+from pilkada.voters.services import store_voters
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "pilkada-demo"
@@ -51,11 +54,12 @@ def _refuse_if_real_data() -> None:
 
 
 @transaction.atomic
-def load_demo(seed: int = g.SEED) -> tuple[Election, bool]:
+def load_demo(seed: int = g.SEED, *, voters: bool = True) -> tuple[Election, bool]:
     """Load the demo election unless it is already there; returns (election, loaded_now).
 
     Only into a database without elections or TPS: the demo's simulated TPS and results
-    must never mix with real ones.
+    must never mix with real ones. ``voters``: also a simulated voter list (about 90,000
+    people, a few seconds; tests that do not need it leave it out).
     """
     existing = Election.objects.filter(code=g.ELECTION_CODE).first()
     if existing:
@@ -114,5 +118,14 @@ def load_demo(seed: int = g.SEED) -> tuple[Election, bool]:
         )
         status = SheetStatus.VERIFIED if demo_sheet.verified else SheetStatus.SUBMITTED
         set_status(outcome.sheet, status, expected_version=1, source=Source(kind=ChangeSource.DEMO))
+    if voters:
+        _load_voters(election, stations.values(), seed)
     create_demo_user()
     return election, True
+
+
+def _load_voters(election, stations, seed: int) -> None:
+    rows = [(s.pk, s.desa.code, s.registered_men, s.registered_women) for s in stations]
+    frame = demo_voters(sorted(rows, key=lambda r: (r[1], r[0])), election.polling_date, seed)
+    store_voters(election, frame, VoterSource(files={"pemilih-simulasi": demo_digest()},
+                                              channel=ChangeSource.DEMO))  # fmt: skip

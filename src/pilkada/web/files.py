@@ -104,7 +104,9 @@ def recap_download(request, code: str):
     return response
 
 
-def _upload_problem(upload) -> str | None:
+def upload_problem(upload) -> str | None:
+    """Why ``upload`` cannot be taken (one sentence naming the file), or None: its type and
+    size are checked before anything reads it. The DPT upload uses it too."""
     if upload is None:
         return _("Pilih berkas yang akan diunggah.")
     suffix = Path(upload.name).suffix.lower()
@@ -165,7 +167,7 @@ def upload_results(request, code: str):
     if request.method == "GET":
         return render(request, "web/upload.html", context)
     upload = request.FILES.get("berkas")
-    problem = _upload_problem(upload)
+    problem = upload_problem(upload)
     if problem:
         context["errors"] = [problem]
         return render(request, "web/upload.html", context, status=400)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from pilkada.web import files, views
+from pilkada.web import dpt, files, views, voters
 
 app_name = "web"
 urlpatterns = [
@@ -13,6 +13,28 @@ urlpatterns = [
     path("pemilihan/<slug:code>/rekap/", files.recap_download, name="recap-download"),
     path("pemilihan/<slug:code>/unggah/", files.upload_results, name="upload"),
     path("pemilihan/<slug:code>/unggah/<str:token>/", files.confirm_upload, name="upload-confirm"),
+    path("pemilihan/<slug:code>/dpt/", voters.stats_view, name="dpt"),
+    path("pemilihan/<slug:code>/dpt/wilayah/<str:region>/", voters.stats_view, name="dpt-region"),
+    path("pemilihan/<slug:code>/dpt/ganda/", voters.duplicates_view, name="dpt-duplicates"),
+    path(
+        "pemilihan/<slug:code>/dpt/ganda.xlsx",
+        voters.duplicates_download,
+        name="dpt-duplicates-download",
+    ),
+    path("pemilihan/<slug:code>/dpt/dpt.xlsx", voters.list_download, name="dpt-download"),
+    path("pemilihan/<slug:code>/dpt/unggah/", dpt.dpt_upload, name="dpt-upload"),
+    path("pemilihan/<slug:code>/dpt/riwayat/", dpt.dpt_history, name="dpt-history"),
+    path("pemilihan/<slug:code>/dpt/unggahan/<int:job_id>/", dpt.dpt_job, name="dpt-job"),
+    path(
+        "pemilihan/<slug:code>/dpt/unggahan/<int:job_id>/putuskan/",
+        dpt.dpt_job_decide,
+        name="dpt-job-decide",
+    ),
+    path(
+        "pemilihan/<slug:code>/dpt/unggahan/<int:job_id>/ditolak.xlsx",
+        dpt.dpt_rejects,
+        name="dpt-rejects",
+    ),
 ]
 
 auth_urlpatterns = [

@@ -9,6 +9,8 @@ from pilkada.tallies.form import SheetNumbers
 from pilkada.tallies.models import TallySheet, TallySheetRevision
 from pilkada.tallies.rules import RuleContext, check_sheet
 from pilkada.tallies.selectors import checked_sheets
+from pilkada.voters.duplicates import election_duplicates
+from pilkada.voters.models import Voter
 
 
 def test_generated_data_is_plausible_and_deterministic():
@@ -53,7 +55,13 @@ def test_load_demo_once_through_the_services():
     statuses = Counter(TallySheet.objects.values_list("status", flat=True))
     assert statuses["verified"] > 0 and statuses["submitted"] > 0
     flagged = [c for c in checked_sheets(election) if c.has_errors]
-    assert len(flagged) == len(g.FLAWS)
+    assert len(flagged) == len(g.FLAWS)  # the voter list agrees with every TPS (no R13)
+    registered = sum(PollingStation.objects.values_list("registered_men", flat=True)) + sum(
+        PollingStation.objects.values_list("registered_women", flat=True)
+    )
+    assert Voter.objects.filter(election=election).count() == registered
+    counts = election_duplicates(election).counts
+    assert counts[1] >= 1 and counts[2] >= 1 and counts[3] >= 1  # the planted duplicates
     again, loaded_again = load_demo()
     assert again == election and not loaded_again
     assert PollingStation.objects.count() == stations

@@ -21,7 +21,7 @@ class Command(PilkadaCommand):
         sub = parser.add_subparsers(dest="what", required=True, metavar="|".join(SUBCOMMANDS))
         for name, module_name in SUBCOMMANDS.items():
             module = importlib.import_module(module_name)
-            p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+            p = sub.add_parser(name, help=str(module.HELP), description=str(module.HELP))
             module.add_arguments(p)
 
     def handle(self, *args, **opts):

@@ -1,0 +1,16 @@
+"""Background tasks of the web app (django-tasks). Each takes a job id and calls one service;
+the job row carries everything else, so a task can run in any worker process."""
+
+from django_tasks import task
+
+from pilkada.web import services
+
+
+@task()
+def check_dpt_upload(job_id: int) -> str:
+    return services.run_dpt_check(job_id)
+
+
+@task()
+def store_dpt_upload(job_id: int) -> str:
+    return services.run_dpt_store(job_id)

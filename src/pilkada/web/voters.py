@@ -1,0 +1,156 @@
+"""Voter-list pages: statistics per region with drill-down, duplicates, and the downloads.
+
+Reading the list needs ``voters.view_voter``; NIK/NKK appear masked on every page and in every
+default download. A full-value download needs ``voters.view_full_nik`` and is recorded by the
+writer (``voters.privacy.record_access``) before the file leaves the server.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from pilkada.recap.compute import RECAP_LEVELS
+from pilkada.recap.selectors import RecapError, validate_area
+from pilkada.voters.duplicates import TIER_LABELS, TIER_MEANINGS, TIERS, election_duplicates
+from pilkada.voters.duplicates_xlsx import write_duplicates_workbook
+from pilkada.voters.export import ExportRefused, export_voter_list
+from pilkada.voters.privacy import FULL_NIK_PERMISSION, mask
+from pilkada.voters.selectors import voter_stats
+from pilkada.web.views import _breadcrumbs, election_or_404
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN_PAIRS = 300
+
+
+def _may_read(request) -> None:
+    if not request.user.has_perm("voters.view_voter"):
+        raise PermissionDenied
+
+
+def _area(election, region: str | None) -> str:
+    try:
+        return validate_area(election, region)
+    except RecapError:
+        raise Http404 from None
+
+
+@login_required
+def stats_view(request, code: str, region: str | None = None):
+    """Registered voters of the region's children (down to TPS), men/women, disability,
+    first-time voters, and the TPS registry's figures beside them."""
+    _may_read(request)
+    election = election_or_404(code)
+    region = _area(election, region) if region else election.area_code
+    depth = region.count(".") + 1 if region else 0
+    if depth >= len(RECAP_LEVELS):
+        raise Http404
+    stats = voter_stats(election, within=region, level=RECAP_LEVELS[depth])
+    return render(
+        request,
+        "web/dpt_stats.html",
+        {
+            "election": election,
+            "stats": stats,
+            "area_code": region,
+            "breadcrumbs": _breadcrumbs(election, region),
+            "is_tps": stats.level == "tps",
+            "full_nik": request.user.has_perm(FULL_NIK_PERMISSION),
+        },
+    )
+
+
+@login_required
+def duplicates_view(request, code: str):
+    """Duplicate voters of the election, the most likely first, NIK masked."""
+    _may_read(request)
+    election = election_or_404(code)
+    report = election_duplicates(election)
+    rows = []
+    for pair in report.pairs.head(SHOWN_PAIRS).iter_rows(named=True):
+        rows.append(
+            {
+                "tier": pair["tier"],
+                "score": pair["score"],
+                "reason": pair["reason"],
+                "sides": [
+                    {
+                        "nik": mask(pair[f"nik_{side}"]),
+                        "name": pair[f"name_{side}"],
+                        "birth_date": pair[f"birth_date_{side}"],
+                        "tps": pair[f"tps_{side}"],
+                        "region": pair.get(f"region_name_{side}", ""),
+                    }
+                    for side in ("a", "b")
+                ],
+            }
+        )
+    tiers = [
+        {"tier": t, "label": TIER_LABELS[t], "meaning": TIER_MEANINGS[t], "n": report.counts[t]}
+        for t in TIERS
+    ]
+    return render(
+        request,
+        "web/dpt_duplicates.html",
+        {
+            "election": election,
+            "voters": report.voters,
+            "tiers": tiers,
+            "rows": rows,
+            "total": report.pairs.height,
+            "shown": len(rows),
+            "full_nik": request.user.has_perm(FULL_NIK_PERMISSION),
+        },
+    )
+
+
+def _wants_full(request) -> bool:
+    full = request.GET.get("nik") == "penuh"
+    if full and not request.user.has_perm(FULL_NIK_PERMISSION):
+        raise PermissionDenied
+    return full
+
+
+def _request_text(request) -> str:
+    return f"{request.method} {request.get_full_path()} {request.META.get('REMOTE_ADDR', '')}"
+
+
+@login_required
+def duplicates_download(request, code: str):
+    _may_read(request)
+    election = election_or_404(code)
+    full = _wants_full(request)
+    report = election_duplicates(election)
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(work) / "ganda.xlsx"
+        write_duplicates_workbook(report, path, full_nik=full, user=request.user, source="web")
+        response = HttpResponse(path.read_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="dpt-ganda-{election.code}.xlsx"'
+    return response
+
+
+@login_required
+def list_download(request, code: str):
+    """The voter list of ``?wilayah=`` in the KPU layout, one sheet per TPS."""
+    _may_read(request)
+    election = election_or_404(code)
+    full = _wants_full(request)
+    within = _area(election, request.GET.get("wilayah") or None)
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(work) / "dpt.xlsx"
+        try:
+            export_voter_list(
+                election, path, within=within, full_nik=full, user=request.user,
+                source="web", request=_request_text(request),
+            )  # fmt: skip
+        except ExportRefused as exc:
+            raise Http404(str(exc)) from None
+        response = HttpResponse(path.read_bytes(), content_type=XLSX)
+    name = f"dpt-{election.code}{'-' + within if within else ''}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
