@@ -38,7 +38,7 @@ SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 # The delimiter is decided on the first lines (header and first data rows, past title rows).
 CSV_SNIFF_LINES = 20
 CSV_DELIMITERS = (",", ";")
-_MAX_SNIFF_LINE = 1024 * 1024
+MAX_SNIFF_LINE = 1024 * 1024
 _HEAD_BYTES = 4096
 
 Row = tuple[int, Sequence[object]]
@@ -227,7 +227,8 @@ def _detail(exc: BaseException) -> str:
 # --- CSV through the csv module
 
 
-def _csv_sheets(path: Path, file: str, head: bytes) -> Iterator[Sheet]:
+def check_csv_head(head: bytes, file: str) -> None:
+    """Refuse a CSV that is UTF-16 ("Unicode Text" from Excel) or binary, by its first bytes."""
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise FileError(
             file,
@@ -238,18 +239,22 @@ def _csv_sheets(path: Path, file: str, head: bytes) -> Iterator[Sheet]:
         )
     if b"\x00" in head:
         raise FileError(file, _("berkas ini bukan teks CSV (berisi data biner)"))
+
+
+def _csv_sheets(path: Path, file: str, head: bytes) -> Iterator[Sheet]:
+    check_csv_head(head, file)
     with path.open(encoding="utf-8-sig", newline="") as text:
         try:
-            sample = [text.readline(_MAX_SNIFF_LINE) for _ in range(CSV_SNIFF_LINES)]
+            sample = [text.readline(MAX_SNIFF_LINE) for _ in range(CSV_SNIFF_LINES)]
         except UnicodeDecodeError:
-            raise FileError(file, _not_utf8()) from None
-        delimiter = _detect_delimiter([line for line in sample if line.strip()])
+            raise FileError(file, not_utf8_message()) from None
+        delimiter = detect_delimiter([line for line in sample if line.strip()])
         text.seek(0)
         reader = csv.reader(text, delimiter=delimiter)
         yield Sheet(name=Path(file).stem, rows=_csv_rows(reader, file))
 
 
-def _detect_delimiter(lines: list[str]) -> str:
+def detect_delimiter(lines: list[str]) -> str:
     """The candidate under which most of the first lines split into the same number (≥ 2) of
     fields: the header and the data rows agree, a title row with a stray comma does not.
     On a tie the group reaching further down wins (titles sit above the table: two title
@@ -276,7 +281,7 @@ def _csv_rows(reader, file: str) -> Iterator[Row]:
         for number, cells in enumerate(reader, start=1):  # noqa: B007 - number used below
             yield number, cells
     except UnicodeDecodeError:
-        raise FileError(file, _not_utf8()) from None
+        raise FileError(file, not_utf8_message()) from None
     except csv.Error as exc:
         raise FileError(
             file,
@@ -284,7 +289,7 @@ def _csv_rows(reader, file: str) -> Iterator[Row]:
         ) from exc
 
 
-def _not_utf8() -> str:
+def not_utf8_message() -> str:
     return _(
         'berkas CSV ini bukan UTF-8; simpan ulang dari Excel sebagai "CSV UTF-8 (Comma delimited)"'
     )

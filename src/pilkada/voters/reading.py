@@ -35,11 +35,12 @@ from pilkada.dataio.columns import (
 from pilkada.dataio.errors import CellError, FileError, column_letter
 from pilkada.dataio.parsers import is_empty
 from pilkada.dataio.readers import (
-    _MAX_SNIFF_LINE,
     CSV_SNIFF_LINES,
-    _detect_delimiter,
-    _not_utf8,
+    MAX_SNIFF_LINE,
+    check_csv_head,
+    detect_delimiter,
     detect_format,
+    not_utf8_message,
 )
 
 # The KPU list's columns (domain.md §4) and the names other lists give them. Only the header
@@ -335,22 +336,13 @@ def _load(reader, index, header_row, use, dtypes, by_abs, *, strict=False) -> pl
 
 
 def _csv_sheet(path: Path, file: str, head: bytes):
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise FileError(
-            file,
-            _(
-                'berkas CSV ini berpengodean UTF-16 ("Unicode Text"); simpan ulang dari Excel '
-                'sebagai "CSV UTF-8 (Comma delimited)"'
-            ),
-        )
-    if b"\x00" in head:
-        raise FileError(file, _("berkas ini bukan teks CSV (berisi data biner)"))
+    check_csv_head(head, file)
     with path.open(encoding="utf-8-sig", newline="") as text:
         try:
-            lines = [text.readline(_MAX_SNIFF_LINE) for _ in range(max(PEEK_ROWS, CSV_SNIFF_LINES))]
+            lines = [text.readline(MAX_SNIFF_LINE) for _ in range(max(PEEK_ROWS, CSV_SNIFF_LINES))]
         except UnicodeDecodeError:
-            raise FileError(file, _not_utf8()) from None
-    delimiter = _detect_delimiter([line for line in lines[:CSV_SNIFF_LINES] if line.strip()])
+            raise FileError(file, not_utf8_message()) from None
+    delimiter = detect_delimiter([line for line in lines[:CSV_SNIFF_LINES] if line.strip()])
     peek = [tuple(r) for r in csv.reader([line for line in lines if line], delimiter=delimiter)]
     yield Path(file).stem, peek, True, lambda header: _load_csv(path, file, delimiter, header)
 
@@ -370,7 +362,7 @@ def _load_csv(path: Path, file: str, delimiter: str, header: Header):
         )
     except pl.exceptions.ComputeError as exc:
         if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
-            raise FileError(file, _not_utf8()) from None
+            raise FileError(file, not_utf8_message()) from None
         raise FileError(file, _("CSV rusak: %(e)s") % {"e": _detail(exc)}) from exc
     frame = frame.select(
         pl.col(f"c{i}").str.strip_chars().replace("", None).alias(name)

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from pilkada.core.command import add_area_arguments, election_and_area
-from pilkada.core.management.commands.export import _without_cycle_collection
+from pilkada.core.memory import without_cycle_collection
 from pilkada.core.output import simulated_notice
 from pilkada.voters.export import ExportRefused, export_voter_list
 
@@ -42,7 +42,7 @@ def handle(command, opts) -> None:
     election, within = election_and_area(opts)
     output = opts["output"]
     try:
-        with _without_cycle_collection():
+        with without_cycle_collection():
             summary = export_voter_list(election, output, within=within, full_nik=opts["full_nik"])
     except ExportRefused as exc:
         raise CommandError(str(exc)) from None

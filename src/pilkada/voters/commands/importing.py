@@ -13,6 +13,7 @@ from pilkada.voters.imports import VoterImportRejected, import_voter_files
 from pilkada.voters.services import StaleVoterList
 
 SHOWN_WARNINGS = 20
+SHOWN_ERRORS = 50  # the rejects workbook holds every one of them
 
 
 def add_voter_arguments(parser) -> None:
@@ -69,8 +70,13 @@ def import_voters(command, opts) -> None:
     except StaleVoterList as exc:
         raise CommandError(str(exc)) from None
     except VoterImportRejected as exc:
-        for message in exc.messages:
+        for message in exc.messages[:SHOWN_ERRORS]:
             command.stderr.write(message)
+        if exc.count > SHOWN_ERRORS:
+            command.stderr.write(
+                _("… dan %(n)d kesalahan lain (semuanya ada di berkas tolakan).")
+                % {"n": exc.count - SHOWN_ERRORS}
+            )
         if exc.rejects:
             command.stderr.write(
                 _("Baris yang ditolak ada di %(f)s: perbaiki lalu impor ulang berkas itu.")

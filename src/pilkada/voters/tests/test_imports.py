@@ -55,16 +55,20 @@ def kpu_sheet(desa: str, tps: str, people: list[list]) -> list[list]:
     ]
 
 
-@pytest.fixture
-def listed(election, small_area, tmp_path) -> Path:
-    """A workbook with one sheet per TPS (TPS 001 and 002 of Kuala Kurun), 3 + 2 voters."""
+def kurun_workbook(path: Path) -> Path:
+    """TPS 001 (3 voters) and TPS 002 (2 voters) of kelurahan Kurun, one sheet each."""
     first = [person(1), person(2, sex="P"), person(3, sex="P", marital="B",
                                                       birth=dt.date(2000, 5, 17))]  # fmt: skip
     second = [person(4), person(5, sex="P")]
     return files.xlsx_openpyxl(
-        tmp_path / "dpt-kurun.xlsx",
+        path,
         {"TPS 001": kpu_sheet(KURUN_1, "001", first), "TPS 002": kpu_sheet(KURUN_1, "002", second)},
     )
+
+
+@pytest.fixture
+def listed(election, small_area, tmp_path) -> Path:
+    return kurun_workbook(tmp_path / "dpt-kurun.xlsx")
 
 
 def stations_by_number(desa: str) -> dict[str, PollingStation]:

@@ -36,7 +36,7 @@ from pilkada.regions.models import PollingStation
 from pilkada.voters.imports import import_voter_files
 from pilkada.voters.models import StationVoterList, Voter, VoterListImport
 from pilkada.voters.privacy import mask
-from pilkada.voters.tests.test_imports import KURUN_1, kpu_sheet, person
+from pilkada.voters.tests.test_imports import KURUN_1, kpu_sheet, kurun_workbook, person
 from pilkada.web import services
 from pilkada.web.models import JobStatus, UploadJob
 
@@ -68,13 +68,7 @@ def uploader(client, django_user_model, media):
 @pytest.fixture
 def kurun_book(tmp_path) -> Path:
     """TPS 001 (3 voters) and TPS 002 (2 voters) of Kurun, one sheet each."""
-    first = [person(1), person(2, sex="P"), person(3, sex="P", marital="B",
-                                                      birth=dt.date(2000, 5, 17))]  # fmt: skip
-    second = [person(4), person(5, sex="P")]
-    return files.xlsx_openpyxl(
-        tmp_path / "dpt-kurun.xlsx",
-        {"TPS 001": kpu_sheet(KURUN_1, "001", first), "TPS 002": kpu_sheet(KURUN_1, "002", second)},
-    )
+    return kurun_workbook(tmp_path / "dpt-kurun.xlsx")
 
 
 def as_upload(path: Path, name: str | None = None) -> SimpleUploadedFile:

@@ -1,10 +1,8 @@
-import gc
-from contextlib import contextmanager
-
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from pilkada.core.command import PilkadaCommand, add_area_arguments
+from pilkada.core.memory import without_cycle_collection
 from pilkada.elections.selectors import ElectionNotFound, get_election
 from pilkada.recap import exporting
 from pilkada.recap.selectors import RECAP_LEVELS, RecapError
@@ -31,7 +29,7 @@ class Command(PilkadaCommand):
         )
 
     def handle(self, *args, **opts):
-        with _without_cycle_collection():
+        with without_cycle_collection():
             self._export(opts)
 
     def _export(self, opts):
@@ -56,18 +54,3 @@ class Command(PilkadaCommand):
                 _("Tidak dapat menulis %(f)s: %(e)s") % {"f": output, "e": exc.strerror}
             ) from None
         self.stdout.write(_("Rekap ditulis ke %(f)s.") % {"f": output})
-
-
-@contextmanager
-def _without_cycle_collection():
-    """Python's cycle collector off while an export reads and writes millions of objects (a
-    province: 74,000 TPS × 45 boxes). They are freed by reference counting all the same; the
-    collector's repeated passes over the growing heap cost a quarter of the export's time
-    (bench/export_rekap.py)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
