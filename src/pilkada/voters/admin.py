@@ -33,6 +33,12 @@ class VoterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     exclude = ("nik", "nkk")
     readonly_fields = ("masked_nik", "masked_nkk")
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # a filter in the URL (?nik__startswith=…) would reveal the masked digits one by one
+        if lookup.split("__")[0] in ("nik", "nkk"):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     @admin.display(description=_("NIK"))
     def masked_nik(self, voter):
         return mask(voter.nik)

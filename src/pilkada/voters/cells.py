@@ -485,7 +485,9 @@ def text(values: pl.Series) -> pl.Series:
     """Free text (names, places, addresses) with surrounding and repeated inner whitespace
     removed, so that duplicate search compares names, not spacing; empty is ``""``."""
     frame = _frame(raw=values.cast(pl.String))
-    cleaned = _clean(pl.col("raw")).str.replace_all(r"\s+", " ")
+    # control characters (a NUL from a broken export) are never text; PostgreSQL refuses NUL
+    visible = pl.col("raw").str.replace_all(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "")
+    cleaned = _clean(visible).str.replace_all(r"\s+", " ")
     return frame.select(value=cleaned.fill_null("")).to_series()
 
 

@@ -25,6 +25,8 @@ VOTER_COLUMNS = (
 )  # fmt: skip
 TEXT_LIMITS = {"name": 200, "birth_place": 100, "address": 300}
 SOURCE = ("_file", "_sheet", ROW)
+MAX_NUMBER = 2**31 - 1  # the column's range on every database
+MAX_AGE = 120
 MAX_MESSAGES = 1000
 
 
@@ -126,6 +128,17 @@ def _check_table(table: Table, area: Area, polling_day, desa):
         if "number" in frame.columns
         else pl.Series("number", [None] * frame.height, pl.Int64)
     )
+    bad_number = number.is_not_null() & ~number.is_between(1, MAX_NUMBER)
+    message = _("nomor urut harus bilangan bulat 1–%(n)d") % {"n": MAX_NUMBER}
+    problems.append(_problems(frame, _message_where(bad_number, message), "number"))
+    too_old = parsed["birth_date"] < _years_before(polling_day, MAX_AGE)
+    message = _(
+        "tanggal lahir membuat pemilih berumur lebih dari %(n)d tahun pada hari pemungutan "
+        "suara; periksa tahunnya (angka kecil seperti '85' dibaca Excel sebagai tanggal di "
+        "tahun 1900)"
+    ) % {"n": MAX_AGE}
+    problems.append(_problems(frame, _message_where(too_old.fill_null(False), message),
+                              "birth_date"))  # fmt: skip
     voters = pl.DataFrame(
         {
             STATION: frame[STATION],
@@ -151,6 +164,13 @@ def _check_table(table: Table, area: Area, polling_day, desa):
     found = pl.concat(problems) if problems else _empty_problems()
     errors += _located(table, found)
     return voters, frame.select(ROW, STATION), errors, warnings
+
+
+def _years_before(day, years: int):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 def _message_where(mask: pl.Series, message: str) -> pl.Series:

@@ -109,6 +109,12 @@ def import_voter_files(
     """
     paths = [Path(p) for p in paths]
     names = names or [p.name for p in paths]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise VoterImportRejected(
+            [_("Dua berkas bernama sama (%(f)s): ganti nama salah satunya agar setiap pesan dan "
+               "catatan menunjuk berkas yang benar.") % {"f": ", ".join(twice)}], 1,
+        )  # fmt: skip
     checked = check_files(
         election, paths, names=names, desa=desa, isolated=isolated, progress=progress
     )
@@ -129,6 +135,14 @@ def import_voter_files(
         channel=channel,
         request=request,
     )
+    notes: list[str] = []
+    if replace and checked.rejected.height:
+        # a rejected row's voter is still on the list: replacing would delete them
+        replace = False
+        notes.append(
+            _("Ada baris yang ditolak, jadi --replace tidak dijalankan: tidak ada pemilih yang "
+              "dihapus. Perbaiki baris yang ditolak lalu impor ulang dengan --replace.")
+        )  # fmt: skip
     summary = VoterImportSummary()
     if progress:
         progress("store", 0, 1)
@@ -150,7 +164,7 @@ def import_voter_files(
     summary.rejected = checked.rejected.height
     summary.warnings = len(checked.warnings)
     summary.skipped_total_rows = sum(r.skipped_total_rows for r in checked.reads)
-    notes = [
+    notes += [
         _("Kolom diabaikan di %(f)s: %(c)s.") % {"f": r.file, "c": ", ".join(r.ignored_columns)}
         for r in checked.reads
         if r.ignored_columns

@@ -74,7 +74,7 @@ def place(table: Table, area: Area, desa_option: str | None) -> tuple[pl.DataFra
         frame = frame.with_columns(ids.alias("_tps_id"))
         joined = frame.join(
             area.stations.select(STATION, "tps_id"), left_on="_tps_id", right_on="tps_id",
-            how="left",
+            how="left", maintain_order="left",
         )  # fmt: skip
         return _unknown(table, joined, "tps_id", errors, area)
     if "tps" in frame.columns:
@@ -102,6 +102,7 @@ def place(table: Table, area: Area, desa_option: str | None) -> tuple[pl.DataFra
     joined = frame.join(
         area.stations.select(STATION, "desa_code", "tps"),
         left_on=["_desa", "_tps"], right_on=["desa_code", "tps"], how="left",
+        maintain_order="left",
     )  # fmt: skip
     return _unknown(table, joined, "tps" if "tps" in frame.columns else None, errors, area)
 
@@ -171,17 +172,17 @@ def _sheet_desa(table: Table, area: Area, option: str | None) -> tuple[str | Non
         for code in _DESA_CODE.findall(text):
             if level_of(code) == "desa":
                 return _checked_desa(code, area)
-    if option:
-        return _checked_desa(option, area)
     name = next((m.group(1) for t in texts if (m := _DESA_NAME.search(t))), None)
     if name is None:
-        return None, _no_desa_message()
+        return _checked_desa(option, area) if option else (None, _no_desa_message())
     candidates = area.desa_by_name.get(_name_key(_CUT.split(name)[0]), [])
     if len(candidates) > 1:
         kec = next((m.group(1) for t in texts if (m := _KEC_NAME.search(t))), "")
         candidates = [c for c in candidates if c[1] == _name_key(_CUT.split(kec)[0])]
     if len(candidates) == 1:
         return candidates[0][0], ""
+    if option:  # the sheet's own words come first; the option settles what they cannot
+        return _checked_desa(option, area)
     return None, _(
         "desa/kelurahan '%(n)s' di baris judul tidak dapat dipastikan di wilayah pemilihan "
         "(%(k)d cocok); tulis kode desanya di baris judul, mis. '62.10.02.1012', atau pakai "

@@ -28,7 +28,6 @@ from pilkada.dataio.columns import (
     Column,
     Header,
     Spec,
-    is_numbering_row,
     is_total_label,
     missing_message,
 )
@@ -148,6 +147,17 @@ def read_file(path: Path | str, *, display_name: str | None = None) -> FileRead:
                 result.skipped_sheets.append((sheet_name, _("lembar tersembunyi")))
                 continue
             header, titles, missing = _find_header(peek)
+            if (
+                header is None
+                and missing is not None
+                and not {"nik", "name"} & {c.name for c in missing}
+            ):
+                # a voter table (NIK and name found) short of a required column is an error,
+                # not a sheet to skip: its voters would silently be left out
+                result.errors.append(
+                    CellError(file=file, sheet=sheet_name, message=missing_message(missing))
+                )
+                continue
             if header is None:
                 if missing is not None:
                     if best_missing is None or len(missing) < len(best_missing):
@@ -211,7 +221,7 @@ def _table(file, sheet, header: Header, titles, load, result: FileRead) -> Table
     letters = {
         name: column_letter(first_column + index) for name, index in header.positions.items()
     }
-    frame, numeric, totals = _drop_non_data(frame, numeric, header.width)
+    frame, numeric, totals = _drop_non_data(frame, numeric, header.positions)
     result.skipped_total_rows += totals
     if frame.height == 0:
         result.skipped_sheets.append((sheet, _("tidak ada baris data di bawah judul kolom")))
@@ -219,16 +229,14 @@ def _table(file, sheet, header: Header, titles, load, result: FileRead) -> Table
     return Table(file, sheet, frame, letters, dict(header.headers), numeric, titles)
 
 
-def _drop_non_data(frame: pl.DataFrame, numeric: dict, width: int):
+def _drop_non_data(frame: pl.DataFrame, numeric: dict, positions: dict[str, int]):
     """Blank rows, a "1 2 3 …" numbering row right under the header, and TOTAL rows (a label
     such as JUMLAH and no NIK) are not voters."""
     columns = [c for c in frame.columns if c != ROW]
     keep = ~pl.all_horizontal(pl.col(c).is_null() for c in columns)
     numbering: list[int] = []
     first = frame.filter(keep).head(1)
-    if first.height and is_numbering_row(
-        [v for v in first.select(columns).row(0) if v is not None], width
-    ):
+    if first.height and _numbers_columns(first.row(0, named=True), positions):
         numbering.append(first[ROW][0])
     # only rows without a NIK can be TOTAL rows: few, so a Python look at them is cheap
     totals = [
@@ -239,6 +247,20 @@ def _drop_non_data(frame: pl.DataFrame, numeric: dict, width: int):
     mask = frame.select(keep & ~pl.col(ROW).is_in(numbering + totals)).to_series()
     numeric = {name: series.filter(mask) for name, series in numeric.items()}
     return frame.filter(mask), numeric, len(totals)
+
+
+def _numbers_columns(row: dict, positions: dict[str, int]) -> bool:
+    """Whether the recognised cells of ``row`` number their columns (1, 2, 3… or "(1)"…): the
+    row KPU prints under the header. Each number minus its column's position is the same for
+    all of them, so columns the spec does not know, and a table not starting in the first
+    column, keep their place in the count."""
+    offsets = set()
+    for name, index in positions.items():
+        text = str(row.get(name) or "").strip("()[] ")
+        if not text.isdigit() or int(text) < 1:
+            return False
+        offsets.add(int(text) - index)
+    return len(positions) >= 2 and len(offsets) == 1
 
 
 # --- spreadsheets through fastexcel

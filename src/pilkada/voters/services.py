@@ -43,13 +43,14 @@ class StationOutcome:
 
     station_id: int
     tps: str  # "62.10.02.1012 TPS 001"
-    where: str  # file, sheet and row where its rows start
+    where: str  # file, sheet and row where its rows start, as people read it
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
     voters_before: int = 0
     voters_after: int = 0
+    source: tuple[str, str, int] = ("", "", 0)  # (file, sheet, row) of ``where``
 
 
 @dataclass
@@ -270,6 +271,7 @@ def _outcomes(election, station_ids, diff, incoming) -> list[StationOutcome]:
         by_station[sid].voters_after = n
     for sid, file, sheet, row in firsts.iter_rows():
         by_station[sid].where = f"{file}, {sheet}!{row}"
+        by_station[sid].source = (file, sheet, row)
     for outcome in by_station.values():
         outcome.voters_before = outcome.voters_after - outcome.created + outcome.removed
     return list(by_station.values())
@@ -337,11 +339,10 @@ def _log(election, summary, lists, final, source: Source, user) -> None:
             "perempuan": item.women, "sha256": item.digest, "baru": outcome.created,
             "diubah": outcome.updated, "dihapus": outcome.removed,
         }  # fmt: skip
-        file, _sep, rest = outcome.where.partition(", ")
-        sheet, _sep, row = rest.rpartition("!")
+        file, sheet, row = outcome.source
         origin = Origin(
             source=source.channel, file=file, sha256=source.files.get(file, ""),
-            locations=[(sheet, int(row))], request=source.request,
+            locations=[(sheet, row)], request=source.request,
         )  # fmt: skip
         action = Action.CREATE if old is None else Action.UPDATE
         label = f"DPT {election.code} {outcome.tps}"

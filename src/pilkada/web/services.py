@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import secrets
 import shutil
+import traceback
 from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
@@ -211,9 +212,9 @@ def run_dpt_check(job_id: int) -> str:
             )
         except VoterImportRejected as exc:
             _rejected(job, exc)
-        except Exception:
-            _failed(job)
-            raise
+        except Exception as exc:
+            _failed(job, exc)
+            raise UploadFailed(job.pk, exc) from None
         else:
             stations = [s.station_id for s in result.summary.stations]
             job.versions = {str(sid): before.get(sid) for sid in stations}
@@ -252,9 +253,9 @@ def run_dpt_store(job_id: int) -> str:
             _finish(job, JobStatus.STALE, message=str(exc))
         except VoterImportRejected as exc:
             _rejected(job, exc)
-        except Exception:
-            _failed(job)
-            raise
+        except Exception as exc:
+            _failed(job, exc)
+            raise UploadFailed(job.pk, exc) from None
         else:
             job.batch_id = result.summary.batch_id
             _keep_result(job, result, checking=False)
@@ -375,8 +376,18 @@ def _rejected(job: UploadJob, exc: VoterImportRejected) -> None:
     )
 
 
-def _failed(job: UploadJob) -> None:
-    logger.exception("Upload job %s failed", job.pk)
+class UploadFailed(Exception):
+    """An unexpected failure of a job, re-raised for the task's record without the original
+    message: a database error's text can quote a row, NIK included."""
+
+    def __init__(self, job_id: int, exc: BaseException):
+        super().__init__(f"upload job {job_id} failed: {type(exc).__name__}")
+
+
+def _failed(job: UploadJob, exc: BaseException) -> None:
+    # where it failed, but not the exception's text (it may quote personal data)
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    logger.error("Upload job %s failed: %s\n%s", job.pk, type(exc).__name__, frames)
     _finish(
         job,
         JobStatus.FAILED,

@@ -240,3 +240,90 @@ def test_the_list_feeds_rule_r13_on_result_sheets(election, listed):
     import_voter_files(election, [listed], isolated=False)  # 3 voters on its list now
     findings = [f for c in checked_sheets(election) for f in c.findings if f.rule == "R13"]
     assert len(findings) == 1 and "terdaftar 3 pemilih" in findings[0].message
+
+
+def test_replace_keeps_voters_whose_rows_were_rejected(election, listed, tmp_path):
+    import_voter_files(election, [listed], isolated=False)
+    typo = person(2, sex="P", date="31-02-1980")
+    path = files.xlsx_openpyxl(
+        tmp_path / "koreksi.xlsx", {"TPS 001": kpu_sheet(KURUN_1, "001", [person(1), typo])}
+    )
+    outcome = import_voter_files(
+        election, [path], replace=True, accept_valid=True, rejects=tmp_path / "x.xlsx",
+        isolated=False,
+    )  # fmt: skip
+    assert outcome.summary.total("removed") == 0 and "--replace" in outcome.notes[0]
+    assert Voter.objects.filter(name="WARGA 2").exists()  # rejected, not deleted
+    assert Voter.objects.filter(name="WARGA 3").exists()  # absent, not deleted either
+
+
+def test_desa_option_does_not_override_the_sheet_title(election, small_area, tmp_path):
+    named = [["KECAMATAN : KURUN"], ["DESA/KELURAHAN : KURUN"], ["TPS : 001"], HEADER, person(1)]
+    unnamed = [["TPS : 001"], HEADER, person(2)]
+    path = files.xlsx_openpyxl(tmp_path / "dpt.xlsx", {"A": named, "B": unnamed})
+    import_voter_files(election, [path], desa=SEPANG, isolated=False)
+    assert Voter.objects.get(name="WARGA 1").polling_station.desa.code == KURUN_1
+    assert Voter.objects.get(name="WARGA 2").polling_station.desa.code == SEPANG
+
+
+def test_awkward_cells_are_located_errors_not_crashes(election, small_area, tmp_path):
+    rows = [
+        person(1, no=-1),
+        person(2, no=3_000_000_000),
+        person(3, date="85"),  # a two-digit year typed as a number: Excel's day 85 of 1900
+    ]
+    path = files.xlsx_openpyxl(tmp_path / "dpt.xlsx", {"TPS 1": kpu_sheet(KURUN_1, "1", rows)})
+    with pytest.raises(VoterImportRejected) as caught:
+        import_voter_files(election, [path], isolated=False)
+    text = "\n".join(caught.value.messages)
+    assert "sel A8 (NO)" in text and "sel A9 (NO)" in text
+    assert "sel F10 (TANGGAL LAHIR)" in text and "lebih dari 120 tahun" in text
+
+
+def test_numbering_row_dropped_beside_unknown_columns(election, small_area, tmp_path):
+    header = [*HEADER[:4], "KTP-EL", *HEADER[4:]]
+    numbering = [str(i) for i in range(1, len(header) + 1)]
+    voter = person(1)
+    sheet = [["TPS : 001"], [f"DESA/KELURAHAN : KURUN ({KURUN_1})"], header, numbering,
+             [*voter[:4], "SUDAH", *voter[4:]]]  # fmt: skip
+    path = files.xlsx_openpyxl(tmp_path / "dpt.xlsx", {"TPS 001": sheet})
+    outcome = import_voter_files(election, [path], isolated=False)
+    assert outcome.summary.total("created") == 1 and any("KTP-EL" in n for n in outcome.notes)
+
+
+def test_voter_sheet_missing_a_required_column_is_an_error(election, small_area, tmp_path):
+    short = [row[:6] + row[7:] if len(row) == 12 else row for row in
+             kpu_sheet(KURUN_1, "002", [person(2)])]  # fmt: skip
+    path = files.xlsx_openpyxl(
+        tmp_path / "dpt.xlsx", {"TPS 001": kpu_sheet(KURUN_1, "001", [person(1)]), "TPS 002": short}
+    )
+    with pytest.raises(VoterImportRejected) as caught:
+        import_voter_files(election, [path], isolated=False)
+    assert "lembar TPS 002" in caught.value.messages[0]
+    assert "STATUS PERKAWINAN" in caught.value.messages[0]
+    assert not Voter.objects.exists()
+
+
+def test_two_files_with_one_name_are_refused(election, listed, tmp_path):
+    other = tmp_path / "lain"
+    other.mkdir()
+    twin = kurun_workbook(other / "dpt-kurun.xlsx")
+    with pytest.raises(VoterImportRejected, match="bernama sama"):
+        import_voter_files(election, [listed, twin], isolated=False)
+
+
+def test_file_name_with_a_comma_is_logged_whole(election, small_area, tmp_path):
+    path = kurun_workbook(tmp_path / "DPT Kurun, revisi.xlsx")
+    import_voter_files(election, [path], isolated=False)
+    entry = ChangeLogEntry.objects.filter(entity="voters.stationvoterlist").first()
+    assert entry.source_file == "DPT Kurun, revisi.xlsx" and len(entry.source_sha256) == 64
+    assert entry.source_sheet == "TPS 001"
+
+
+def test_control_characters_never_reach_the_database(election, small_area, tmp_path):
+    # past the first 4 KB, which the binary-file check reads
+    rows = [["KODE TPS", *HEADER]] + [["6210021012001", *person(n)] for n in range(1, 60)]
+    rows.append(["6210021012001", *person(60, name="SITI\x00 AMINAH")])
+    path = files.csv_file(tmp_path / "dpt.csv", rows)
+    import_voter_files(election, [path], isolated=False)
+    assert Voter.objects.get(number=60).name == "SITI AMINAH"

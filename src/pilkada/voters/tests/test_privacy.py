@@ -44,3 +44,13 @@ def test_admin_shows_voters_masked(client, election, small_area):
     assert voter.nik not in listing
     detail = client.get(f"/admin/voters/voter/{voter.pk}/change/").content.decode()
     assert mask(voter.nik) in detail and voter.nik not in detail and voter.nkk not in detail
+
+
+def test_admin_refuses_filters_that_would_reveal_the_nik(client, election, small_area):
+    voter = add_voters(election, small_area[0], [
+        {"name": "SITI AMINAH", "birth_date": dt.date(1985, 8, 5), "sex": "P"}
+    ])[0]  # fmt: skip
+    admin = get_user_model().objects.create_superuser("admin", password="x")
+    client.force_login(admin)
+    probe = client.get(f"/admin/voters/voter/?nik__startswith={voter.nik[:13]}")
+    assert probe.status_code in (302, 400) or "SITI AMINAH" not in probe.content.decode()
