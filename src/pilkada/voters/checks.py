@@ -27,7 +27,6 @@ TEXT_LIMITS = {"name": 200, "birth_place": 100, "address": 300}
 SOURCE = ("_file", "_sheet", ROW)
 MAX_NUMBER = 2**31 - 1  # the column's range on every database
 MAX_AGE = 120
-MAX_MESSAGES = 1000
 
 
 @dataclass

@@ -17,6 +17,7 @@ import time
 import psycopg
 import pytest
 
+from pilkada.core.testing.processes import pilkada
 from pilkada.core.testing.scratch import scratch_database
 from pilkada.demo.generate import ELECTION_CODE
 
@@ -46,16 +47,6 @@ def _files(tmp_path):
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         results.append(path)
     return tps, results
-
-
-def _pilkada(env, *args, check=True):
-    return subprocess.run(
-        [sys.executable, "-m", "pilkada.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=check,
-    )
 
 
 def _state(env, tmp_path, pg_name):
@@ -93,11 +84,11 @@ def test_import_killed_at_random_points_is_all_or_nothing(tmp_path):
 
 
 def _kill_repeatedly(env, tmp_path, pg_name):
-    _pilkada(env, "demo", "--no-serve")
+    pilkada(env, "demo", "--no-serve")
     tps, files = _files(tmp_path)
-    _pilkada(env, "import", "tps", str(tps))
+    pilkada(env, "import", "tps", str(tps))
     started = time.monotonic()  # one whole import, to aim the kills inside its span
-    _pilkada(env, "import", "hasil", "--election", ELECTION_CODE, str(files[1]))
+    pilkada(env, "import", "hasil", "--election", ELECTION_CODE, str(files[1]))
     span = time.monotonic() - started
     rng = random.Random(20241127)
     killed = 0
@@ -118,8 +109,8 @@ def _kill_repeatedly(env, tmp_path, pg_name):
         # all sheets carry one file's numbers: never a mix of the two
         assert sum(counts.values()) in (0, N_TPS) and len(counts) <= 1, (run, counts)
     assert killed >= RUNS // 2, f"only {killed} of {RUNS} runs were killed before finishing"
-    verify = _pilkada(env, "audit", "verify", check=False)
+    verify = pilkada(env, "audit", "verify", check=False)
     assert verify.returncode == 0, verify.stderr
-    finish = _pilkada(env, "import", "hasil", "--election", ELECTION_CODE, str(files[0]))
+    finish = pilkada(env, "import", "hasil", "--election", ELECTION_CODE, str(files[0]))
     assert finish.returncode == 0
     assert _state(env, tmp_path, pg_name)[1] == {40: N_TPS}

@@ -10,6 +10,7 @@ from xlsxwriter.exceptions import FileCreateError
 from pilkada.core.command import add_area_arguments, election_and_area
 from pilkada.core.numbers import format_int
 from pilkada.core.output import simulated_notice
+from pilkada.voters.commands import add_workbook_arguments
 from pilkada.voters.duplicates import TIER_LABELS, TIERS, election_duplicates
 from pilkada.voters.duplicates_xlsx import write_duplicates_workbook
 
@@ -25,15 +26,7 @@ HELP = gettext_lazy(
 
 def add_arguments(parser) -> None:
     add_area_arguments(parser)
-    parser.add_argument(
-        "--output", required=True, metavar="FILE.xlsx", help=_("berkas keluaran (.xlsx)")
-    )
-    parser.add_argument(
-        "--nik-penuh",
-        dest="full_nik",
-        action="store_true",
-        help=_("tulis NIK lengkap, tidak disamarkan; aksesnya dicatat"),
-    )
+    add_workbook_arguments(parser)
 
 
 def handle(command, opts) -> None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from pilkada.core.command import add_area_arguments, election_and_area
 from pilkada.core.memory import without_cycle_collection
 from pilkada.core.output import simulated_notice
+from pilkada.voters.commands import add_workbook_arguments
 from pilkada.voters.export import ExportRefused, export_voter_list
 
 # Built when the module is first imported, which the dispatcher does while building its parser,
@@ -24,18 +25,7 @@ HELP = _(
 
 def add_arguments(parser) -> None:
     add_area_arguments(parser)
-    parser.add_argument(
-        "--output", required=True, metavar="FILE.xlsx", help=_("berkas keluaran (.xlsx)")
-    )
-    parser.add_argument(
-        "--nik-penuh",
-        action="store_true",
-        dest="full_nik",
-        help=_(
-            "tulis NIK dan NKK lengkap, tanpa disamarkan; setiap ekspor seperti ini dicatat "
-            "sebagai akses data pribadi (UU 27/2022)"
-        ),
-    )
+    add_workbook_arguments(parser)
 
 
 def handle(command, opts) -> None:

@@ -5,11 +5,7 @@
 from __future__ import annotations
 
 import re
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from http.cookiejar import CookieJar
@@ -20,6 +16,7 @@ from urllib.request import HTTPCookieProcessor, Request, build_opener
 import psycopg
 import pytest
 
+from pilkada.core.testing.processes import free_port, pilkada, start_server
 from pilkada.core.testing.scratch import scratch_database
 from pilkada.demo.generate import ELECTION_CODE
 
@@ -71,17 +68,6 @@ class Operator:
         return self.request(path, body, headers)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _pilkada(env, *args):
-    return subprocess.run([sys.executable, "-m", "pilkada.cli", *args], env=env,
-                          capture_output=True, text=True, check=True)  # fmt: skip
-
-
 def _one_writer(base: str, n: int) -> list[tuple[str, int, str]]:
     op = Operator(base)
     steps = [("masuk", *op.request("/masuk/"))]
@@ -116,24 +102,15 @@ def _stored(env, pg_name) -> int:
 @pytest.mark.django_db(transaction=True)
 def test_32_operators_upload_at_once_without_a_lock_error(tmp_path):
     with scratch_database(tmp_path) as (env, pg_name):
-        _pilkada(env, "demo", "--no-serve")
+        pilkada(env, "demo", "--no-serve")
         tps = tmp_path / "tps.csv"
         tps.write_text("kode_desa;nomor_tps;dpt_l;dpt_p\n" + "".join(
             f"{DESA};{200 + n:03d};150;150\n" for n in range(WRITERS)))  # fmt: skip
-        _pilkada(env, "import", "tps", str(tps))
-        port = _free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "pilkada.cli", "serve", "--port", str(port)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
+        pilkada(env, "import", "tps", str(tps))
+        port = free_port()
+        server = start_server(env, port)
         try:
             base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
             with ThreadPoolExecutor(WRITERS) as pool:
                 results = list(pool.map(lambda n: _one_writer(base, n), range(WRITERS)))
         finally:
@@ -147,4 +124,4 @@ def test_32_operators_upload_at_once_without_a_lock_error(tmp_path):
             assert "sudah diimpor" in steps[-1][2]
         assert "database is locked" not in log and "Traceback" not in log, log[-3000:]
         assert _stored(env, pg_name) == WRITERS
-        _pilkada(env, "audit", "verify")
+        pilkada(env, "audit", "verify")

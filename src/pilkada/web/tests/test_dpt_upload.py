@@ -9,7 +9,6 @@ import datetime as dt
 import io
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilkada.audit.models import AccessRecord, ChangeLogEntry
+from pilkada.core.testing.processes import free_port, pilkada, start_server
 from pilkada.core.testing.scratch import scratch_database
 from pilkada.dataio.tests import files
 from pilkada.demo.generate import ELECTION_CODE
@@ -526,17 +526,6 @@ class Desk:
         raise AssertionError(f"{path} never reached {status}: {page[-2000:]}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _pilkada(env, *args):
-    return subprocess.run([sys.executable, "-m", "pilkada.cli", *args], env=env,
-                          capture_output=True, text=True, check=True)  # fmt: skip
-
-
 def _children(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -552,26 +541,17 @@ def _children(pid: int) -> list[int]:
 @pytest.mark.django_db(transaction=True)
 def test_pilkada_serve_runs_the_worker_for_uploads(tmp_path):
     with scratch_database(tmp_path) as (env, _pg_name):
-        _pilkada(env, "demo", "--no-serve")
-        _pilkada(env, "import", "tps", str(files.csv_file(
+        pilkada(env, "demo", "--no-serve")
+        pilkada(env, "import", "tps", str(files.csv_file(
             tmp_path / "tps.csv", [["kode_desa", "nomor_tps", "dpt_l", "dpt_p"],
                                    [KURUN_1, "300", "1", "1"]])))  # fmt: skip
         book = files.xlsx_openpyxl(
             tmp_path / "dpt-300.xlsx",
             {"TPS 300": kpu_sheet(KURUN_1, "300", [person(1), person(2, sex="P")])},
         )
-        port = _free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "pilkada.cli", "serve", "--port", str(port)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
+        port = free_port()
+        server = start_server(env, port)
         try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
             workers = _children(server.pid)
             assert len(workers) == 1  # `pilkada worker --parent <serve>`
             desk = Desk(f"http://127.0.0.1:{port}")
@@ -620,7 +600,7 @@ def _all_gone(pids, seconds: float = 15) -> bool:
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_stops_when_the_server_that_started_it_is_killed(tmp_path):
     with scratch_database(tmp_path) as (env, _pg_name):
-        _pilkada(env, "migrate")
+        pilkada(env, "migrate")
         # a stand-in for `pilkada serve`: a shell that starts the worker as its child
         shell = subprocess.Popen(
             ["sh", "-c", f"{sys.executable} -m pilkada.cli worker --parent $$ & echo $!; wait"],
