@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "pilkada.elections",
     "pilkada.tallies",
     "pilkada.voters",
+    "pilkada.access",
     "pilkada.web",
 ]
 
@@ -65,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "pilkada.access.context.rights",
             ],
         },
     },

@@ -9,3 +9,5 @@ urlpatterns = [
     *auth_urlpatterns,
     path("", include("pilkada.web.urls")),
 ]
+
+handler403 = "pilkada.access.views.denied"

@@ -6,11 +6,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pilkada.access.models import Assignment, Role
 from pilkada.demo import generate as g
 from pilkada.demo.voters import demo_digest, demo_voters
 from pilkada.elections.models import Election
 from pilkada.elections.services import create_election, upsert_pairs, validate_pairs
-from pilkada.regions.models import PollingStation
+from pilkada.regions.models import PollingStation, Region
 from pilkada.regions.services import (
     upsert_regions,
     upsert_stations,
@@ -24,6 +25,13 @@ from pilkada.voters.services import store_voters
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "pilkada-demo"
+# One account per role, all with DEMO_PASSWORD: (user name, role, region or None).
+DEMO_KECAMATAN = "62.10.02"  # Kurun
+DEMO_ROLE_USERS = [
+    ("operator", Role.OPERATOR, DEMO_KECAMATAN),
+    ("pengawas", Role.SUPERVISOR, g.KABUPATEN),
+    ("saksi", Role.WITNESS, None),  # two TPS in Kurun not yet reported
+]
 
 
 def _ensure_valid(problems) -> None:
@@ -36,6 +44,29 @@ def create_demo_user():
     User = get_user_model()
     if not User.objects.filter(username=DEMO_USERNAME).exists():
         User.objects.create_superuser(DEMO_USERNAME, "", DEMO_PASSWORD)
+
+
+def create_demo_role_users(election) -> None:
+    """An operator of Kecamatan Kurun, a supervisor of the kabupaten, and a witness of two
+    Kurun TPS that have no result yet, to try each role."""
+    User = get_user_model()
+    unreported = list(
+        PollingStation.objects.filter(desa__code__startswith=DEMO_KECAMATAN + ".")
+        .exclude(sheets__election=election)
+        .order_by("desa__code", "number")[:2]
+    )
+    for username, role, region in DEMO_ROLE_USERS:
+        user, created = User.objects.get_or_create(username=username)
+        if not created:
+            continue
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if region is not None:
+            Assignment.objects.create(user=user, role=role, region=Region.objects.get(code=region))
+        else:
+            Assignment.objects.bulk_create(
+                Assignment(user=user, role=role, polling_station=s) for s in unreported
+            )
 
 
 class DemoRefused(Exception):
@@ -121,6 +152,7 @@ def load_demo(seed: int = g.SEED, *, voters: bool = True) -> tuple[Election, boo
     if voters:
         _load_voters(election, stations.values(), seed)
     create_demo_user()
+    create_demo_role_users(election)
     return election, True
 
 

@@ -114,8 +114,9 @@ def _row_numbers(values: dict, headers: dict[str, str], ballot_numbers) -> Sheet
     return SheetNumbers(fields=fields, votes=votes)
 
 
-def _stations(election: Election, rows: list[ParsedRow]) -> tuple[dict, list[str]]:
-    """The TPS of the rows by id, and a message for every unknown, foreign or repeated one."""
+def _stations(election: Election, rows: list[ParsedRow], allowed=None) -> tuple[dict, list[str]]:
+    """The TPS of the rows by id, and a message for every unknown, foreign or repeated one,
+    and for every one outside the uploader's region (``allowed(desa_code, station_id)``)."""
     wanted = {codes.split_sirekap_tps_id(r.values[TPS_COLUMN]) for r in rows}
     found = {
         (s.desa.code, s.number): s
@@ -142,6 +143,16 @@ def _stations(election: Election, rows: list[ParsedRow]) -> tuple[dict, list[str
                         TPS_COLUMN,
                         _("TPS %(id)s berada di luar wilayah pemilihan %(e)s")
                         % {"id": row.values[TPS_COLUMN], "e": election.name},
+                    )
+                )
+            )
+        elif allowed is not None and not allowed(key[0], station.pk):
+            problems.append(
+                str(
+                    row.error(
+                        TPS_COLUMN,
+                        _("TPS %(id)s berada di luar wilayah tugas Anda")
+                        % {"id": row.values[TPS_COLUMN]},
                     )
                 )
             )
@@ -191,13 +202,20 @@ class _DryRun(Exception):
 
 
 def import_results_file(
-    election: Election, path, *, dry_run: bool = False, user=None, isolated: bool = False
+    election: Election,
+    path,
+    *,
+    dry_run: bool = False,
+    user=None,
+    isolated: bool = False,
+    allowed=None,
 ) -> ResultSummary:
     """Import a flat result file for ``election``; see the module docstring for the rules.
-    ``isolated``: read the file in a child process with limits (web uploads)."""
+    ``isolated``: read the file in a child process with limits (web uploads). ``allowed``:
+    a predicate ``(desa_code, station_id)``; a row for any other TPS rejects the file."""
     ballot_numbers = tuple(election.pairs.order_by("number").values_list("number", flat=True))
     result = parse_or_reject(results_spec(election, ballot_numbers), path, isolated=isolated)
-    stations, problems = _stations(election, result.rows)
+    stations, problems = _stations(election, result.rows, allowed)
     problems += [
         str(
             row.error(

@@ -13,10 +13,14 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pilkada.core.chunks import chunked
 from pilkada.core.imports import MAX_MESSAGES, file_sha256
 from pilkada.dataio.errors import FileError
 from pilkada.dataio.isolated import parse_isolated
+from pilkada.regions import codes
+from pilkada.regions.models import PollingStation
 from pilkada.voters.checks import Checked, check
+from pilkada.voters.placement import STATION
 from pilkada.voters.reading import FileRead, Reader, read_file
 from pilkada.voters.rejects import write_rejects
 from pilkada.voters.services import Source, VoterImportSummary, store_voters
@@ -99,13 +103,15 @@ def import_voter_files(
     expected: dict[int, int] | None = None,
     isolated: bool = True,
     progress=None,
+    allowed=None,
 ) -> VoterImport:
     """Import voter-list files into ``election``'s list; see the module doc.
 
     Raises :class:`VoterImportRejected` when nothing may be written, and
     :class:`~pilkada.voters.services.StaleVoterList` when ``expected`` versions are stale.
     ``progress(stage, done, total)`` is told each stage as it starts: ``read`` (once per
-    file), ``check``, ``store``, for a progress bar.
+    file), ``check``, ``store``, for a progress bar. ``allowed(desa_code, station_id)``:
+    the TPS the uploader may write to; voters at any other TPS reject the whole import.
     """
     paths = [Path(p) for p in paths]
     names = names or [p.name for p in paths]
@@ -121,6 +127,15 @@ def import_voter_files(
     if checked.file_errors:
         messages = [str(e) for e in checked.file_errors + checked.errors]
         raise VoterImportRejected(messages, len(messages))
+    if allowed is not None:
+        outside = _outside_scope(checked.voters, allowed)
+        if outside:
+            raise VoterImportRejected(
+                [_("Berkas memuat pemilih di %(n)d TPS di luar wilayah tugas Anda (%(tps)s); "
+                   "tidak ada yang disimpan. Hapus baris TPS tersebut atau minta operator "
+                   "wilayahnya mengunggah.") % {"n": len(outside), "tps": ", ".join(outside[:10])}],
+                1,
+            )  # fmt: skip
     written = None
     if checked.errors and rejects is not None:
         written = write_rejects(rejects, checked.rejected)
@@ -174,3 +189,16 @@ def import_voter_files(
         for s, why in r.skipped_sheets
     ]
     return VoterImport(summary, checked, written, dry_run, notes)
+
+
+def _outside_scope(voters, allowed) -> list[str]:
+    """The TPS ids (Sirekap form) of ``voters`` the uploader may not write to."""
+    ids = voters.get_column(STATION).drop_nulls().unique().to_list()
+    outside = []
+    for chunk in chunked(ids):
+        for pk, desa, number in PollingStation.objects.filter(pk__in=chunk).values_list(
+            "pk", "desa__code", "number"
+        ):
+            if not allowed(desa, pk):
+                outside.append(codes.sirekap_tps_id(desa, number))
+    return sorted(outside)

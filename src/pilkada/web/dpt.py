@@ -12,7 +12,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pilkada.access.decorators import guarded
+from pilkada.access.policy import Action
 from pilkada.voters.privacy import record_access
 from pilkada.web import selectors, services
 from pilkada.web.forms import MAX_FILES, DptUploadForm
@@ -32,7 +33,7 @@ WORKER_HINT_AFTER_S = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@login_required
+@guarded(Action.UPLOAD)
 @require_http_methods(["GET", "POST"])
 def dpt_upload(request, code: str):
     """The upload form; a valid post stores the files, queues their check, and goes to the
@@ -76,7 +77,7 @@ def _job_or_404(request, code: str, job_id: int) -> UploadJob:
     return job
 
 
-@login_required
+@guarded(Action.VIEW_DPT)
 def dpt_job(request, code: str, job_id: int):
     job = _job_or_404(request, code, job_id)
     quiet = "diam" in request.GET
@@ -102,7 +103,7 @@ def dpt_job(request, code: str, job_id: int):
     return render(request, "web/dpt_job.html", context)
 
 
-@login_required
+@guarded(Action.VIEW_DPT)
 @require_POST
 def dpt_job_decide(request, code: str, job_id: int):
     """The uploader's decision: "simpan" queues the store, "batal" drops the upload."""
@@ -123,7 +124,7 @@ def dpt_job_decide(request, code: str, job_id: int):
     return redirect("web:dpt-job", code=job.election.code, job_id=job.pk)
 
 
-@login_required
+@guarded(Action.VIEW_DPT)
 def dpt_rejects(request, code: str, job_id: int):
     """The rejects workbook of a job: the rows it refused, ready to fix and upload again."""
     job = _job_or_404(request, code, job_id)
@@ -148,7 +149,7 @@ def dpt_rejects(request, code: str, job_id: int):
     )
 
 
-@login_required
+@guarded(Action.VIEW_DPT)
 def dpt_history(request, code: str):
     """Every DPT upload of the election through the web, and the imports made otherwise."""
     if not selectors.may_see_dpt_jobs(request.user):

@@ -17,13 +17,14 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pilkada.access.decorators import ensure, guarded
+from pilkada.access.policy import Action, home_region, station_filter
 from pilkada.core.imports import ImportRejected
 from pilkada.dataio.readers import SUPPORTED_SUFFIXES
 from pilkada.recap import exporting
@@ -35,7 +36,6 @@ from pilkada.web.views import change_label, election_or_404
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING_MAX_AGE = 24 * 3600
 SESSION_KEY = "pending_uploads"
-CAN_ENTER = "tallies.add_tallysheet"
 
 
 def _pending_root() -> Path:
@@ -52,15 +52,19 @@ def _sweep_pending() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-@login_required
-@permission_required(CAN_ENTER, raise_exception=True)
+@guarded(Action.UPLOAD)
 def template_download(request, code: str):
-    """The entry workbook for the election (or for ``?wilayah=<region code>``)."""
+    """The entry workbook for the election (or for ``?wilayah=<region code>``; a user
+    scoped to one region gets that region's by default)."""
     election = election_or_404(code)
+    wanted = request.GET.get("wilayah") or home_region(
+        request.user, Action.UPLOAD, election.area_code
+    )
     try:
-        within = validate_area(election, request.GET.get("wilayah"))
+        within = validate_area(election, wanted)
     except RecapError as exc:
         raise Http404(str(exc)) from None
+    ensure(request, Action.UPLOAD, region=within or election.area_code)
     with tempfile.TemporaryDirectory() as work:
         path = Path(work) / "isian.xlsx"
         try:
@@ -74,10 +78,11 @@ def template_download(request, code: str):
     return response
 
 
-@login_required
+@guarded(Action.VIEW)
 def recap_download(request, code: str):
     """The recap workbook (or CSV) of ``?wilayah=`` at ``?tingkat=``, as ``export rekap``."""
     election = election_or_404(code)
+    ensure(request, Action.VIEW, region=request.GET.get("wilayah") or election.area_code)
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         raise Http404
@@ -157,8 +162,7 @@ def _summary_context(election, summary) -> dict:
 PREVIEW_ROWS = 200
 
 
-@login_required
-@permission_required(CAN_ENTER, raise_exception=True)
+@guarded(Action.UPLOAD)
 @require_http_methods(["GET", "POST"])
 def upload_results(request, code: str):
     """The upload form; a posted file is checked and previewed, nothing is written yet."""
@@ -175,7 +179,12 @@ def upload_results(request, code: str):
     token, path = _store(upload)
     try:
         summary = import_results_file(
-            election, path, dry_run=True, user=request.user, isolated=True
+            election,
+            path,
+            dry_run=True,
+            user=request.user,
+            isolated=True,
+            allowed=station_filter(request.user, Action.UPLOAD),
         )
     except ImportRejected as exc:
         shutil.rmtree(path.parent, ignore_errors=True)
@@ -189,8 +198,7 @@ def upload_results(request, code: str):
     return render(request, "web/upload_preview.html", context)
 
 
-@login_required
-@permission_required(CAN_ENTER, raise_exception=True)
+@guarded(Action.UPLOAD)
 @require_POST
 def confirm_upload(request, code: str, token: str):
     """Import a previewed upload for real ("simpan"), or drop it ("batal")."""
@@ -208,7 +216,13 @@ def confirm_upload(request, code: str, token: str):
         if not path.exists():
             raise Http404(_("Unggahan ini sudah kedaluwarsa; unggah ulang berkasnya."))
         try:
-            summary = import_results_file(election, path, user=request.user, isolated=True)
+            summary = import_results_file(
+                election,
+                path,
+                user=request.user,
+                isolated=True,
+                allowed=station_filter(request.user, Action.UPLOAD),
+            )
         except ImportRejected as exc:
             context["errors"] = exc.messages
             return render(request, "web/upload.html", context, status=409)

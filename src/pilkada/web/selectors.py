@@ -6,34 +6,39 @@ from pathlib import Path
 
 from django.conf import settings
 
+from pilkada.access.models import Role
+from pilkada.access.policy import Action, grants, is_admin, may_somewhere
 from pilkada.voters.models import VoterListImport
 from pilkada.voters.privacy import may_see_full
 from pilkada.web.models import JobKind, UploadJob
 
-CAN_IMPORT_DPT = "voters.add_voter"
-SEES_ALL_JOBS = "web.view_uploadjob"  # a supervisor: may open every upload's page
 HISTORY_ROWS = 200
 
 
 def may_upload_dpt(user) -> bool:
-    return user.has_perm(CAN_IMPORT_DPT)
+    return may_somewhere(user, Action.UPLOAD)
+
+
+def supervises(user) -> bool:
+    """A supervisor (pengawas) anywhere: may open every upload's page (never its rows)."""
+    return any(g.role == Role.SUPERVISOR for g in grants(user))
 
 
 def may_see_dpt_jobs(user) -> bool:
-    """Whether the DPT pages are for ``user`` at all (the others get 403)."""
-    return user.has_perm(CAN_IMPORT_DPT) or user.has_perm(SEES_ALL_JOBS)
+    """Whether the upload pages are for ``user`` at all (the others get 403)."""
+    return may_upload_dpt(user) or supervises(user)
 
 
 def may_see_job(user, job: UploadJob) -> bool:
-    """Its uploader (while they may still upload), a superuser, or a supervisor."""
-    if user.is_superuser or user.has_perm(SEES_ALL_JOBS):
+    """Its uploader (while they may still upload), an administrator, or a supervisor."""
+    if is_admin(user) or supervises(user):
         return True
     return job.user_id == user.pk and may_upload_dpt(user)
 
 
 def may_decide(user, job: UploadJob) -> bool:
-    """Who may press "Simpan" or "Batal": the uploader, or a superuser."""
-    return may_upload_dpt(user) and (job.user_id == user.pk or user.is_superuser)
+    """Who may press "Simpan" or "Batal": the uploader, or an administrator."""
+    return may_upload_dpt(user) and (job.user_id == user.pk or is_admin(user))
 
 
 def may_download_rejects(user, job: UploadJob) -> bool:

@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from pilkada.access.policy import Action, station_filter
 from pilkada.regions.models import PollingStation
 from pilkada.regions.selectors import within_q
 from pilkada.voters.imports import VoterImport, VoterImportRejected, import_voter_files
@@ -209,6 +210,7 @@ def run_dpt_check(job_id: int) -> str:
                 channel="web",
                 request=_request(job),
                 progress=_reporter(job, storing=False),
+                allowed=station_filter(job.user, Action.UPLOAD),
             )
         except VoterImportRejected as exc:
             _rejected(job, exc)
@@ -248,6 +250,7 @@ def run_dpt_store(job_id: int) -> str:
                 request=_request(job),
                 expected={int(sid): v for sid, v in job.versions.items() if v is not None},
                 progress=_reporter(job, storing=True),
+                allowed=station_filter(job.user, Action.UPLOAD),
             )
         except StaleVoterList as exc:
             _finish(job, JobStatus.STALE, message=str(exc))

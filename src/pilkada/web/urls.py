@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from pilkada.access.decorators import public
 from pilkada.web import dpt, files, views, voters
 
 app_name = "web"
@@ -38,6 +39,6 @@ urlpatterns = [
 ]
 
 auth_urlpatterns = [
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("masuk/", public(auth_views.LoginView.as_view()), name="login"),
+    path("keluar/", public(auth_views.LogoutView.as_view()), name="logout"),
 ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from pilkada.access.decorators import ensure, guarded, public
+from pilkada.access.policy import Action, home_region
 from pilkada.audit.chain import head
 from pilkada.core.numbers import format_int, format_percent
 from pilkada.elections.selectors import ElectionNotFound, get_election, list_elections, pairs_of
@@ -34,15 +36,22 @@ def election_or_404(code: str):
         raise Http404 from None
 
 
-@login_required
+@public
 def home(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     return render(request, "web/home.html", {"elections": list_elections()})
 
 
-@login_required
+@guarded(Action.VIEW)
 def recap_view(request, code: str, region: str | None = None):
     election = election_or_404(code)
-    region = election.area_code if region is None else region
+    if region is None:
+        start = home_region(request.user, Action.VIEW, election.area_code)
+        if start is not None and start != election.area_code:
+            return redirect("web:recap", code=election.code, region=start)
+        region = election.area_code
+    ensure(request, Action.VIEW, region=region)
     depth = region.count(".") + 1 if region else 0
     if depth >= len(RECAP_LEVELS):
         raise Http404
@@ -101,7 +110,7 @@ def _display_row(row, name: str, pairs, level: str) -> dict:
     }
 
 
-@login_required
+@guarded(Action.VIEW)
 def sheet_view(request, code: str, tps_id: str):
     election = election_or_404(code)
     try:
@@ -113,6 +122,7 @@ def sheet_view(request, code: str, tps_id: str):
     )
     if not codes.is_within(desa_code, election.area_code):
         raise Http404
+    ensure(request, Action.VIEW, station=station)
     sheet = TallySheet.objects.filter(election=election, polling_station=station).first()
     context = {
         "election": election,

@@ -1,8 +1,9 @@
 """Voter-list pages: statistics per region with drill-down, duplicates, and the downloads.
 
-Reading the list needs ``voters.view_voter``; NIK/NKK appear masked on every page and in every
-default download. A full-value download needs ``voters.view_full_nik`` and is recorded by the
-writer (``voters.privacy.record_access``) before the file leaves the server.
+Reading the list needs a role that may view it in the region (``access.policy``); NIK/NKK
+appear masked on every page and in every default download. A full-value download needs
+``voters.view_full_nik`` and is recorded by the writer (``voters.privacy.record_access``)
+before the file leaves the server.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from pilkada.access.decorators import ensure, guarded
+from pilkada.access.policy import Action
 from pilkada.recap.compute import RECAP_LEVELS
 from pilkada.recap.selectors import RecapError, validate_area
 from pilkada.voters.duplicates import TIER_LABELS, TIER_MEANINGS, TIERS, election_duplicates
@@ -28,11 +30,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_PAIRS = 300
 
 
-def _may_read(request) -> None:
-    if not request.user.has_perm("voters.view_voter"):
-        raise PermissionDenied
-
-
 def _area(election, region: str | None) -> str:
     try:
         return validate_area(election, region)
@@ -40,13 +37,13 @@ def _area(election, region: str | None) -> str:
         raise Http404 from None
 
 
-@login_required
+@guarded(Action.VIEW_DPT)
 def stats_view(request, code: str, region: str | None = None):
     """Registered voters of the region's children (down to TPS), men/women, disability,
     first-time voters, and the TPS registry's figures beside them."""
-    _may_read(request)
     election = election_or_404(code)
     region = _area(election, region) if region else election.area_code
+    ensure(request, Action.VIEW_DPT, region=region)
     depth = region.count(".") + 1 if region else 0
     if depth >= len(RECAP_LEVELS):
         raise Http404
@@ -65,11 +62,12 @@ def stats_view(request, code: str, region: str | None = None):
     )
 
 
-@login_required
+@guarded(Action.VIEW_DPT)
 def duplicates_view(request, code: str):
-    """Duplicate voters of the election, the most likely first, NIK masked."""
-    _may_read(request)
+    """Duplicate voters of the election, the most likely first, NIK masked. The pairs span
+    the whole election, so only users whose region covers all of it see them."""
     election = election_or_404(code)
+    ensure(request, Action.VIEW_DPT, region=election.area_code)
     report = election_duplicates(election)
     rows = []
     for pair in report.pairs.head(SHOWN_PAIRS).iter_rows(named=True):
@@ -120,10 +118,10 @@ def _request_text(request) -> str:
     return f"{request.method} {request.get_full_path()} {request.META.get('REMOTE_ADDR', '')}"
 
 
-@login_required
+@guarded(Action.VIEW_DPT)
 def duplicates_download(request, code: str):
-    _may_read(request)
     election = election_or_404(code)
+    ensure(request, Action.VIEW_DPT, region=election.area_code)
     full = _wants_full(request)
     report = election_duplicates(election)
     with tempfile.TemporaryDirectory() as work:
@@ -134,13 +132,13 @@ def duplicates_download(request, code: str):
     return response
 
 
-@login_required
+@guarded(Action.VIEW_DPT)
 def list_download(request, code: str):
     """The voter list of ``?wilayah=`` in the KPU layout, one sheet per TPS."""
-    _may_read(request)
     election = election_or_404(code)
     full = _wants_full(request)
     within = _area(election, request.GET.get("wilayah") or None)
+    ensure(request, Action.VIEW_DPT, region=within or election.area_code)
     with tempfile.TemporaryDirectory() as work:
         path = Path(work) / "dpt.xlsx"
         try:

@@ -2,9 +2,9 @@
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 
+from pilkada.access.models import Role
+from pilkada.core.testing.users import make_user
 from pilkada.tallies.form import SheetNumbers
 from pilkada.tallies.models import TallySheet
 from pilkada.tallies.services import save_sheet
@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def operator(db):
-    return get_user_model().objects.create_user("operator", password="rahasia-uji-123")
+def operator(db, gumas_regions):
+    return make_user("operator", Role.OPERATOR, "62.10")
 
 
 def test_login_and_drill_down_to_a_flagged_tps(page, live_server, election, small_area, operator):
@@ -62,8 +62,7 @@ def test_wrong_password_shows_indonesian_error(page, live_server, operator):
 def test_download_fill_upload_preview_confirm(page, live_server, election, small_area, tmp_path,
                                               settings):  # fmt: skip
     settings.MEDIA_ROOT = tmp_path / "uploads"
-    user = get_user_model().objects.create_user("desk", password="rahasia-uji-123")
-    user.user_permissions.add(Permission.objects.get(codename="add_tallysheet"))
+    make_user("desk", Role.OPERATOR, "62.10")
     page.goto(f"{live_server.url}/masuk/")
     page.get_by_label("Nama pengguna").fill("desk")
     page.get_by_label("Kata sandi").fill("rahasia-uji-123")

@@ -7,10 +7,10 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 
+from pilkada.access.models import Role
 from pilkada.audit.models import AccessRecord
+from pilkada.core.testing.users import make_user
 from pilkada.voters.privacy import mask
 from pilkada.voters.tests.factories import add_voters
 
@@ -27,22 +27,20 @@ def listed(election, small_area):
     return first
 
 
-def user_with(*codenames):
-    user = get_user_model().objects.create_user("petugas", password="x")
-    for codename in codenames:
-        user.user_permissions.add(Permission.objects.get(codename=codename))
-    return user
+def user_with(*codenames, role=Role.SUPERVISOR):
+    """A supervisor of the whole kabupaten (``role=None``: no role), with ``codenames``."""
+    return make_user("petugas", role, "62.10" if role else None, perms=codenames)
 
 
 def test_pages_need_the_read_permission(client, listed):
-    client.force_login(user_with())
+    client.force_login(user_with(role=None))
     assert client.get("/pemilihan/uji/dpt/").status_code == 403
     assert client.get("/pemilihan/uji/dpt/ganda/").status_code == 403
     assert client.get("/pemilihan/uji/dpt/dpt.xlsx").status_code == 403
 
 
 def test_stats_drill_down_to_tps(client, listed):
-    client.force_login(user_with("view_voter"))
+    client.force_login(user_with())
     top = client.get("/pemilihan/uji/dpt/").content.decode()
     assert "3 pemilih" in top and "Kurun" in top
     kec = client.get("/pemilihan/uji/dpt/wilayah/62.10.02/").content.decode()
@@ -52,7 +50,7 @@ def test_stats_drill_down_to_tps(client, listed):
 
 
 def test_duplicates_page_masks_nik(client, listed):
-    client.force_login(user_with("view_voter"))
+    client.force_login(user_with())
     page = client.get("/pemilihan/uji/dpt/ganda/").content.decode()
     assert "SITI AMINAH" in page and mask(listed[0].nik) in page
     assert listed[0].nik not in page
@@ -62,7 +60,7 @@ def test_duplicates_page_masks_nik(client, listed):
 
 
 def test_list_download_masked_by_default_full_only_recorded(client, listed):
-    client.force_login(user_with("view_voter", "view_full_nik"))
+    client.force_login(user_with("view_full_nik"))
     masked = client.get("/pemilihan/uji/dpt/dpt.xlsx?wilayah=62.10.02")
     cells = _cells(masked.content)
     assert mask(listed[0].nik) in cells and listed[0].nik not in cells

@@ -27,9 +27,11 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from pilkada.access.models import Role
 from pilkada.audit.models import AccessRecord, ChangeLogEntry
 from pilkada.core.testing.processes import free_port, pilkada, start_server
 from pilkada.core.testing.scratch import scratch_database
+from pilkada.core.testing.users import make_user
 from pilkada.dataio.tests import files
 from pilkada.demo.generate import ELECTION_CODE
 from pilkada.regions.models import PollingStation
@@ -57,9 +59,9 @@ def media(settings, tmp_path) -> Path:
 
 
 @pytest.fixture
-def uploader(client, django_user_model, media):
+def uploader(client, django_user_model, media, gumas_regions):
     """A desk operator who may import voter lists, signed in."""
-    user = grant(django_user_model.objects.create_user("operator", password=PASSWORD), "add_voter")
+    user = make_user("operator", Role.OPERATOR, "62.10")
     client.force_login(user)
     client.user = user
     return client
@@ -354,7 +356,7 @@ def test_users_without_the_permission_get_403(client, django_user_model, others_
 
 def test_another_uploader_cannot_see_or_decide_someone_elses_job(client, django_user_model,
                                                                  others_job):  # fmt: skip
-    other = grant(django_user_model.objects.create_user("lain"), "add_voter")
+    other = make_user("lain", Role.OPERATOR, "62.10")
     client.force_login(other)
     assert client.get(job_url(others_job)).status_code == 404
     assert client.get(job_url(others_job, "web:dpt-rejects")).status_code == 404
@@ -367,7 +369,7 @@ def test_another_uploader_cannot_see_or_decide_someone_elses_job(client, django_
 
 def test_a_supervisor_sees_jobs_but_full_niks_need_their_permission(client, django_user_model,
                                                                     others_job):  # fmt: skip
-    supervisor = grant(django_user_model.objects.create_user("pengawas"), "view_uploadjob")
+    supervisor = make_user("pengawas", Role.SUPERVISOR, "62.10")
     client.force_login(supervisor)
     assert client.get(job_url(others_job)).status_code == 200
     assert client.get(job_url(others_job, "web:dpt-rejects")).status_code == 403
@@ -399,9 +401,10 @@ def test_recap_page_links_to_the_dpt_pages_for_permitted_users(uploader, client,
     page = uploader.get(reverse("web:recap-top", args=["uji"])).content.decode()
     assert reverse("web:dpt-upload", args=["uji"]) in page
     assert reverse("web:dpt-history", args=["uji"]) in page
-    client.force_login(django_user_model.objects.create_user("pembaca"))
+    client.force_login(make_user("pembaca", Role.SUPERVISOR, "62.10"))
     page = client.get(reverse("web:recap-top", args=["uji"])).content.decode()
     assert reverse("web:dpt-upload", args=["uji"]) not in page
+    assert reverse("web:dpt", args=["uji"]) in page
 
 
 # --- the real queue: database backend and worker ---
@@ -444,7 +447,7 @@ def test_jobs_wait_in_the_database_queue_until_a_worker_runs_them(uploader, elec
 def test_in_a_browser_upload_progress_preview_confirm(
     page, live_server, election, small_area, kurun_book, media, django_user_model
 ):
-    grant(django_user_model.objects.create_user("desk", password=PASSWORD), "add_voter")
+    make_user("desk", Role.OPERATOR, "62.10")
     with override_settings(TASKS=DATABASE_TASKS):
         page.goto(f"{live_server.url}/masuk/")
         page.get_by_label("Nama pengguna").fill("desk")

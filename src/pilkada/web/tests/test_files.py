@@ -4,10 +4,11 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from pilkada.access.models import Role
+from pilkada.core.testing.users import make_user
 from pilkada.tallies.models import TallySheet, TallySheetRevision
 
 HEADER = "kode_tps;suara_paslon_1;suara_paslon_2;suara_sah;suara_tidak_sah\n"
@@ -15,10 +16,9 @@ GOOD = HEADER + "6210011001001;100;50;150;2\n6210021012001;10;20;99;0\n"  # seco
 
 
 @pytest.fixture
-def operator(client, django_user_model, settings, tmp_path):
+def operator(client, django_user_model, settings, tmp_path, gumas_regions):
     settings.MEDIA_ROOT = tmp_path / "uploads"
-    user = django_user_model.objects.create_user("operator", password="rahasia-uji-123")
-    user.user_permissions.add(Permission.objects.get(codename="add_tallysheet"))
+    user = make_user("operator", Role.OPERATOR, "62.10")
     client.force_login(user)
     return client
 
@@ -112,8 +112,7 @@ def test_another_users_token_cannot_be_confirmed(operator, client, election, sma
                                                  django_user_model):  # fmt: skip
     preview = operator.post(reverse("web:upload", args=["uji"]), {"berkas": csv_upload(GOOD)})
     token = preview.context["token"]
-    other = django_user_model.objects.create_user("lain")
-    other.user_permissions.add(Permission.objects.get(codename="add_tallysheet"))
+    other = make_user("lain", Role.OPERATOR, "62.10")
     client.force_login(other)
     response = client.post(reverse("web:upload-confirm", args=["uji", token]), {"action": "simpan"})
     assert response.status_code == 404
@@ -143,6 +142,7 @@ def test_recap_download_as_workbook_and_csv(user_client_plain, election, small_a
 
 
 @pytest.fixture
-def user_client_plain(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("pembaca-rekap"))
+def user_client_plain(client, gumas_regions):
+    """A supervisor of the kabupaten: reads recaps, uploads nothing."""
+    client.force_login(make_user("pembaca-rekap", Role.SUPERVISOR, "62.10"))
     return client

@@ -9,8 +9,7 @@ from pilkada.tallies.services import Source, save_sheet
 
 @pytest.fixture
 def user_client(client, db):
-    user = get_user_model().objects.create_user("operator", password="rahasia-uji-123")
-    client.force_login(user)
+    client.force_login(get_user_model().objects.create_superuser("admin", "", "rahasia-uji-123"))
     return client
 
 

@@ -4,7 +4,13 @@ from django.utils.translation import gettext as _
 
 from pilkada.core.command import PilkadaCommand
 from pilkada.core.server import serve
-from pilkada.demo.load import DEMO_PASSWORD, DEMO_USERNAME, DemoRefused, load_demo
+from pilkada.demo.load import (
+    DEMO_PASSWORD,
+    DEMO_ROLE_USERS,
+    DEMO_USERNAME,
+    DemoRefused,
+    load_demo,
+)
 
 
 class Command(PilkadaCommand):
@@ -40,6 +46,10 @@ class Command(PilkadaCommand):
         self.stdout.write(
             _("Masuk dengan pengguna '%(u)s' dan kata sandi awal '%(p)s'.")
             % {"u": DEMO_USERNAME, "p": DEMO_PASSWORD}
+        )
+        self.stdout.write(
+            _("Akun peran lain, kata sandi sama: %(users)s.")
+            % {"users": ", ".join(u for u, _role, _region in DEMO_ROLE_USERS)}
         )
         if not opts["no_serve"]:
             serve(host=opts["host"], port=opts["port"], stdout=self.stdout)
