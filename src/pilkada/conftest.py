@@ -49,6 +49,16 @@ def log_flushable(request):
     allow_flush(bool(transactional))
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit counters and cached pages live in process memory: each test starts with
+    none (ids repeat across rolled-back tests, so a cached page could be another test's)."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+    caches["default"].clear()
+
+
 @pytest.fixture
 def demo(db):
     """The simulated Gunung Mas demo election, loaded through the services."""

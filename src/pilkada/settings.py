@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "pilkada.core.middleware.SessionLimitsMiddleware",
+    "pilkada.core.ratelimit.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -142,7 +143,63 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Its log lines name the address and page, not the user name typed (core.logfilter).
+AXES_CLIENT_STR_CALLABLE = "pilkada.core.logfilter.axes_client_str"
 
 # Serve static files straight from the package (no collectstatic step on a desk laptop).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Rate limits (core.ratelimit): failed sign-ins per address (any user names; on top of the
+# axes lock above) and look-ups by NIK/NKK per user, each per minute. "N/m", "N/h", "N/5m"…;
+# a scope set to None is not limited. The coming API adds its own scope here ("api").
+PILKADA_RATE_LIMITS = {"login": "20/m", "nik": "30/m"}
+# The counters live in this cache. Local memory is shared by the threads of the one server
+# process (`pilkada serve`); a deployment with several processes needs a shared cache
+# (Redis, Memcached) under this alias, or each process counts on its own.
+PILKADA_RATELIMIT_CACHE = "ratelimit"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pilkada"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pilkada-ratelimit",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+
+# Logs go to standard error (the service manager or the terminal keeps them). Every handler
+# passes core.logfilter.PrivateDataFilter: NIK/NKK-like numbers masked, tracebacks reduced to
+# the exception's class and location (no values, no local variables). Django's default e-mail
+# to ADMINS, which carries the full error report, is not used.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"private": {"()": "pilkada.core.logfilter.PrivateDataFilter"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["private"],
+        },
+        # the development server's request lines (`pilkada runserver`): query strings masked
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["private"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": [], "level": "WARNING", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "pilkada": {"handlers": [], "level": "INFO", "propagate": True},
+    },
+}
