@@ -1,55 +1,43 @@
-"""Workbooks in and out of the web app: the entry workbook to download, and the upload of a
-filled result workbook with a preview of what it would change before it is confirmed.
+"""Workbooks in and out of the web app: the entry workbook and the recap to download, and the
+upload of a filled result workbook.
 
-An upload is stored under ``MEDIA_ROOT/pending/<token>/`` with its own (cleaned) name, read
-in a child process with limits (:mod:`pilkada.dataio.isolated`), and imported as a dry run for
-the preview. Confirming imports it for real from the stored copy; the token lives in the
-uploader's session, so nobody else can confirm it. Abandoned uploads are swept after a day.
+The upload runs as a background job (``web.results_jobs``), like the DPT upload: the form
+stores the file and queues its check; the job page shows the progress bar (it reloads itself
+while a task runs, and can be left and opened again from the history), then the preview of
+what would change with "Simpan" and "Batal", then the outcome. The election's history of
+result uploads lists every job with its uploader, file, status, summary and rejects workbook.
 """
 
 from __future__ import annotations
 
 import io
-import secrets
-import shutil
 import tempfile
-import time
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.text import get_valid_filename
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pilkada.access.decorators import ensure, guarded
-from pilkada.access.policy import Action, home_region, station_filter
-from pilkada.core.imports import ImportRejected
+from pilkada.access.policy import Action, home_region
 from pilkada.dataio.readers import SUPPORTED_SUFFIXES
 from pilkada.recap import exporting
 from pilkada.recap.selectors import RecapError, validate_area
-from pilkada.tallies.imports import import_results_file
 from pilkada.tallies.template import NoStations, entry_workbook_for
+from pilkada.web import results_jobs, selectors, services
+from pilkada.web.models import JobKind, JobStatus, UploadJob
 from pilkada.web.views import change_label, election_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PENDING_MAX_AGE = 24 * 3600
-SESSION_KEY = "pending_uploads"
-
-
-def _pending_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "pending"
-
-
-def _sweep_pending() -> None:
-    root = _pending_root()
-    if not root.is_dir():
-        return
-    cutoff = time.time() - PENDING_MAX_AGE
-    for folder in root.iterdir():
-        if folder.is_dir() and folder.stat().st_mtime < cutoff:
-            shutil.rmtree(folder, ignore_errors=True)
+REFRESH_SECONDS = 2
+# A job still queued after this long most likely has no worker to run it.
+WORKER_HINT_AFTER_S = 30
+HISTORY_ROWS = 200
 
 
 @guarded(Action.UPLOAD)
@@ -129,45 +117,13 @@ def upload_problem(upload) -> str | None:
     return None
 
 
-def _store(upload) -> tuple[str, Path]:
-    token = secrets.token_urlsafe(16)
-    folder = _pending_root() / token
-    folder.mkdir(parents=True)
-    name = get_valid_filename(Path(upload.name).name) or "berkas.xlsx"
-    path = folder / name
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return token, path
-
-
-def _summary_context(election, summary) -> dict:
-    outcomes = [
-        {
-            "tps": o.tps_id,
-            "where": o.where,
-            "created": o.created,
-            "flagged": o.flagged,
-            "changes": [(change_label(k, election.scheme), old, new) for k, old, new in o.changes],
-        }
-        for o in summary.outcomes[:PREVIEW_ROWS]
-    ]
-    return {
-        "summary": summary,
-        "outcomes": outcomes,
-        "more_outcomes": max(0, len(summary.outcomes) - PREVIEW_ROWS),
-    }
-
-
-PREVIEW_ROWS = 200
-
-
 @guarded(Action.UPLOAD)
 @require_http_methods(["GET", "POST"])
 def upload_results(request, code: str):
-    """The upload form; a posted file is checked and previewed, nothing is written yet."""
+    """The upload form; a posted file is stored, its check queued, and the user sent to the
+    job's page. Nothing is written until the preview is confirmed there."""
     election = election_or_404(code)
-    context = {"election": election}
+    context = {"election": election, "max_mb": settings.PILKADA_MAX_UPLOAD_BYTES // 2**20}
     if request.method == "GET":
         return render(request, "web/upload.html", context)
     upload = request.FILES.get("berkas")
@@ -175,58 +131,126 @@ def upload_results(request, code: str):
     if problem:
         context["errors"] = [problem]
         return render(request, "web/upload.html", context, status=400)
-    _sweep_pending()
-    token, path = _store(upload)
-    try:
-        summary = import_results_file(
-            election,
-            path,
-            dry_run=True,
-            user=request.user,
-            isolated=True,
-            allowed=station_filter(request.user, Action.UPLOAD),
-        )
-    except ImportRejected as exc:
-        shutil.rmtree(path.parent, ignore_errors=True)
-        context["errors"] = exc.messages
-        context["file_name"] = upload.name
-        return render(request, "web/upload.html", context, status=422)
-    pending = request.session.get(SESSION_KEY, {})
-    pending[token] = {"election": election.code, "path": str(path), "name": upload.name}
-    request.session[SESSION_KEY] = pending
-    context.update(_summary_context(election, summary), token=token, file_name=upload.name)
-    return render(request, "web/upload_preview.html", context)
+    job = results_jobs.start_results_check(
+        election,
+        request.user,
+        upload,
+        language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+    )
+    return redirect("web:results-job", code=election.code, job_id=job.pk)
 
 
-@guarded(Action.UPLOAD)
-@require_POST
-def confirm_upload(request, code: str, token: str):
-    """Import a previewed upload for real ("simpan"), or drop it ("batal")."""
+def _job_or_404(request, code: str, job_id: int) -> UploadJob:
+    if not selectors.may_see_dpt_jobs(request.user):  # uploaders and supervisors
+        raise PermissionDenied
     election = election_or_404(code)
-    pending = request.session.get(SESSION_KEY, {})
-    entry = pending.pop(token, None)
-    request.session[SESSION_KEY] = pending
-    if entry is None or entry["election"] != election.code:
-        raise Http404(_("Unggahan ini tidak ada atau sudah diproses."))
-    path = Path(entry["path"])
-    context = {"election": election, "file_name": entry["name"]}
+    job = get_object_or_404(
+        UploadJob.objects.select_related("election", "user"),
+        pk=job_id,
+        election=election,
+        kind=JobKind.RESULTS,
+    )
+    if not selectors.may_see_job(request.user, job):
+        raise Http404  # someone else's upload: not even its existence is shown
+    return job
+
+
+def _outcomes(job: UploadJob) -> list[dict]:
+    scheme = job.election.scheme
+    return [
+        {
+            **o,
+            "changes": [(change_label(key, scheme), old, new) for key, old, new in o["changes"]],
+        }
+        for o in (job.outcome or {}).get("outcomes", [])
+    ]
+
+
+@guarded(Action.VIEW)
+def results_job(request, code: str, job_id: int):
+    """A result upload: its progress while a task runs, then the preview (and "Simpan",
+    "Batal"), then how it ended."""
+    job = _job_or_404(request, code, job_id)
+    quiet = "diam" in request.GET
+    waited = (timezone.now() - job.created_at).total_seconds()
+    outcome = job.outcome or {}
+    outcomes = _outcomes(job)
+    context = {
+        "election": job.election,
+        "job": job,
+        "refresh": job.running and not quiet,
+        "refresh_seconds": REFRESH_SECONDS,
+        "quiet": quiet,
+        "worker_hint": job.status == JobStatus.QUEUED and waited > WORKER_HINT_AFTER_S,
+        "counts": outcome.get("counts"),
+        "outcomes": outcomes,
+        "more_outcomes": max(0, outcome.get("outcome_count", 0) - len(outcomes)),
+        "conflicts": outcome.get("conflicts", []),
+        "ignored_columns": outcome.get("ignored_columns", []),
+        "skipped_sheets": outcome.get("skipped_sheets", []),
+        "more_errors": max(0, job.error_count - len(job.errors)),
+        "may_decide": job.status == JobStatus.CHECKED and selectors.may_decide(request.user, job),
+        "rejects": selectors.rejects_file(job) is not None,
+    }
+    return render(request, "web/results_job.html", context)
+
+
+@guarded(Action.VIEW)
+@require_POST
+def results_job_decide(request, code: str, job_id: int):
+    """The uploader's decision: "simpan" queues the store, "batal" drops the upload."""
+    job = _job_or_404(request, code, job_id)
+    if not selectors.may_decide(request.user, job):
+        raise PermissionDenied
+    action = request.POST.get("action")
     try:
-        if request.POST.get("action") != "simpan":
-            return redirect("web:upload", code=election.code)
-        if not path.exists():
-            raise Http404(_("Unggahan ini sudah kedaluwarsa; unggah ulang berkasnya."))
-        try:
-            summary = import_results_file(
-                election,
-                path,
-                user=request.user,
-                isolated=True,
-                allowed=station_filter(request.user, Action.UPLOAD),
-            )
-        except ImportRejected as exc:
-            context["errors"] = exc.messages
-            return render(request, "web/upload.html", context, status=409)
-    finally:
-        shutil.rmtree(path.parent, ignore_errors=True)
-    context.update(_summary_context(election, summary), done=True)
-    return render(request, "web/upload_preview.html", context)
+        if action == "simpan":
+            results_jobs.confirm_results_job(job)
+        elif action == "batal":
+            results_jobs.cancel_results_job(job)
+            messages.info(request, _("Unggahan dibatalkan; tidak ada yang disimpan."))
+        else:
+            raise Http404
+    except services.JobNotPending:
+        messages.info(request, _("Unggahan ini sudah diproses; tidak ada yang diubah."))
+    return redirect("web:results-job", code=job.election.code, job_id=job.pk)
+
+
+@guarded(Action.VIEW)
+def results_rejects(request, code: str, job_id: int):
+    """The workbook of a job's errors (or of the rows it left alone), one row per problem
+    with its file, sheet, cell and TPS. Result numbers hold no personal data: whoever may
+    see the job may download it."""
+    job = _job_or_404(request, code, job_id)
+    path = selectors.rejects_file(job)
+    if path is None:
+        raise Http404
+    stem = Path(job.file_names[0]).stem if job.file_names else "hasil"
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"{stem}-ditolak.xlsx", content_type=XLSX
+    )
+
+
+@guarded(Action.VIEW)
+def results_history(request, code: str):
+    """Every result upload of the election through the web, newest first: who, when, which
+    file, how it ended (every user's jobs are listed; only one's own can be opened, unless
+    one supervises)."""
+    if not selectors.may_see_dpt_jobs(request.user):
+        raise PermissionDenied
+    election = election_or_404(code)
+    jobs = (
+        UploadJob.objects.filter(election=election, kind=JobKind.RESULTS)
+        .select_related("user")
+        .order_by("-created_at", "-id")[:HISTORY_ROWS]
+    )
+    rows = []
+    for job in jobs:
+        visible = selectors.may_see_job(request.user, job)
+        rows.append({"job": job, "open": visible, "rejects": visible and bool(job.rejects_path)})
+    context = {
+        "election": election,
+        "rows": rows,
+        "may_upload": selectors.may_upload_dpt(request.user),
+    }
+    return render(request, "web/results_history.html", context)

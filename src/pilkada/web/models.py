@@ -1,9 +1,10 @@
 """Uploads handled in the background, and their history.
 
-An :class:`UploadJob` is one upload of voter-list (DPT) workbooks through the web app: the
-files are checked by a background task (a dry run that writes nothing), the uploader sees the
-preview, and confirming runs a second task that stores them. The row is the progress bar while
-a task runs, the preview afterwards, and a line of the election's import history for good.
+An :class:`UploadJob` is one upload through the web app of voter-list (DPT) workbooks or of a
+result (C.Hasil) workbook: the files are checked by a background task (a dry run that writes
+nothing), the uploader sees the preview, and confirming runs a second task that stores them.
+The row is the progress bar while a task runs, the preview afterwards, and a line of the
+election's import history (one per kind) for good.
 """
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from pilkada.voters.models import VoterListImport
 
 class JobKind(models.TextChoices):
     DPT = "dpt", _("DPT")
+    RESULTS = "results", _("hasil TPS")
 
 
 class JobStatus(models.TextChoices):
@@ -28,7 +30,7 @@ class JobStatus(models.TextChoices):
     DONE = "done", _("selesai")
     REJECTED = "rejected", _("ditolak")
     FAILED = "failed", _("gagal")
-    STALE = "stale", _("DPT sudah diubah orang lain")
+    STALE = "stale", _("sudah diubah orang lain")
     CANCELLED = "cancelled", _("dibatalkan")
 
 
@@ -45,12 +47,15 @@ FINISHED = (
 
 
 class UploadJob(models.Model):
-    """One upload of DPT workbooks through the web: who sent which files with which options,
-    how far its background check or store has come, what the check found, and how it ended.
+    """One upload through the web (DPT workbooks, or a result workbook): who sent which files
+    with which options, how far its background check or store has come, what the check found,
+    and how it ended.
 
     Files live under ``MEDIA_ROOT`` (paths here are relative to it) until the job ends; the
     rejects workbook stays for the history. Texts (errors, warnings, the summary line) are the
-    importer's, which mask every NIK.
+    importer's, which mask every NIK. ``accept_valid``, ``replace`` and ``batch`` are for DPT
+    uploads only; ``outcome`` holds each kind's own preview (see ``web.services`` and
+    ``web.results_jobs``).
     """
 
     election = models.ForeignKey(
@@ -83,9 +88,10 @@ class UploadJob(models.Model):
     warnings = models.JSONField(_("peringatan"), default=list, blank=True)  # the first ones
     warning_count = models.PositiveIntegerField(_("jumlah peringatan"), default=0)
     rejects_path = models.CharField(_("berkas tolakan"), max_length=300, blank=True)
-    # Each TPS list's version when the check ran ({TPS id: version or null}): the store
-    # refuses to run over a list someone else changed since.
-    versions = models.JSONField(_("versi DPT saat diperiksa"), default=dict, blank=True)
+    # The version of each TPS's voter list (DPT) or result sheet (hasil) the preview was made
+    # against ({TPS id: version or null}): the store refuses to run over one someone else
+    # changed since.
+    versions = models.JSONField(_("versi data saat diperiksa"), default=dict, blank=True)
     summary = models.TextField(_("ringkasan"), blank=True)
     message = models.TextField(_("keterangan"), blank=True)  # why it failed or went stale
     batch = models.ForeignKey(

@@ -1,4 +1,7 @@
-"""Uploads of voter-list (DPT) workbooks run as background jobs (:class:`UploadJob`).
+"""Uploads of voter-list (DPT) workbooks run as background jobs (:class:`UploadJob`), and the
+job plumbing every kind of upload shares (result workbooks: ``web.results_jobs``): stored
+files, queueing, taking a job in a task, the progress reporter, "Simpan" and "Batal", the end
+of a job, expiry of unconfirmed jobs and of jobs a stopped worker left behind.
 
 1. :func:`start_dpt_check` stores the files under ``MEDIA_ROOT/dpt/<token>/`` and queues
    :func:`run_dpt_check`: a dry run of the import that writes nothing but the job row (its
@@ -37,6 +40,9 @@ from pilkada.web.models import JobKind, JobStatus, UploadJob
 logger = logging.getLogger(__name__)
 
 JOBS_FOLDER = "dpt"
+# each kind's folder under MEDIA_ROOT: <folder>/<token>/berkas/ (uploads), <folder>/<token>/
+# ditolak.xlsx (rejects)
+FOLDERS = {JobKind.DPT: JOBS_FOLDER, JobKind.RESULTS: "hasil"}
 UPLOADS_FOLDER = "berkas"
 REJECTS_NAME = "ditolak.xlsx"
 KEPT_MESSAGES = 200  # errors and warnings kept on the job (the rejects workbook has them all)
@@ -55,22 +61,25 @@ def media_path(relative: str) -> Path:
     return Path(settings.MEDIA_ROOT) / relative
 
 
-def _relative(path: Path) -> str:
+def relative(path: Path) -> str:
     return path.relative_to(Path(settings.MEDIA_ROOT)).as_posix()
 
 
-def _job_folder(job: UploadJob) -> Path | None:
-    """``MEDIA_ROOT/dpt/<token>``, found from the stored files or the rejects workbook."""
-    for relative in [*job.stored_paths, job.rejects_path]:
-        if relative:
-            parts = Path(relative).parts
-            if len(parts) >= 2 and parts[0] == JOBS_FOLDER:
+def job_folder(job: UploadJob) -> Path | None:
+    """``MEDIA_ROOT/<kind's folder>/<token>``, found from the stored files or the rejects
+    workbook."""
+    for relative_path in [*job.stored_paths, job.rejects_path]:
+        if relative_path:
+            parts = Path(relative_path).parts
+            if len(parts) >= 2 and parts[0] in FOLDERS.values():
                 return media_path(Path(*parts[:2]).as_posix())
     return None
 
 
-def _store_uploads(uploads) -> list[str]:
-    folder = Path(settings.MEDIA_ROOT) / JOBS_FOLDER / secrets.token_urlsafe(16) / UPLOADS_FOLDER
+def store_uploads(uploads, kind: str = JobKind.DPT) -> list[str]:
+    """Write ``uploads`` under a new ``MEDIA_ROOT/<kind's folder>/<token>/berkas/``; their
+    paths relative to ``MEDIA_ROOT``."""
+    folder = Path(settings.MEDIA_ROOT) / FOLDERS[kind] / secrets.token_urlsafe(16) / UPLOADS_FOLDER
     folder.mkdir(parents=True)
     stored = []
     for index, upload in enumerate(uploads, start=1):
@@ -80,7 +89,7 @@ def _store_uploads(uploads) -> list[str]:
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        stored.append(_relative(path))
+        stored.append(relative(path))
     return stored
 
 
@@ -96,27 +105,25 @@ def start_dpt_check(
         user=user,
         kind=JobKind.DPT,
         file_names=[Path(u.name).name for u in uploads],
-        stored_paths=_store_uploads(uploads),
+        stored_paths=store_uploads(uploads, JobKind.DPT),
         accept_valid=accept_valid,
         replace=replace,
         language=language or settings.LANGUAGE_CODE,
         stage=_("Menunggu giliran"),
     )
-    _enqueue(job, check_dpt_upload)
+    enqueue(job, check_dpt_upload)
     return job
 
 
-def _enqueue(job: UploadJob, task) -> None:
+def enqueue(job: UploadJob, task) -> None:
     result = task.enqueue(job.pk)
     # The immediate backend (tests) has run the task by now: only the id is ours to write.
     UploadJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
 
 
-def confirm_dpt_job(job: UploadJob) -> UploadJob:
-    """Queue the store of a checked job (the user's "Simpan"). A TPS list that already
-    changed since the check ends the job as stale at once, without a task."""
-    from pilkada.web.tasks import store_dpt_upload
-
+def take_for_store(job: UploadJob) -> UploadJob:
+    """Move a checked job on to "storing" (the user's "Simpan"), fresh from the database;
+    :class:`JobNotPending` if it is no longer waiting for that decision."""
     taken = UploadJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(
         status=JobStatus.STORING,
         progress=0,
@@ -127,30 +134,44 @@ def confirm_dpt_job(job: UploadJob) -> UploadJob:
     if not taken:
         raise JobNotPending
     job.refresh_from_db()
+    return job
+
+
+def confirm_dpt_job(job: UploadJob) -> UploadJob:
+    """Queue the store of a checked job (the user's "Simpan"). A TPS list that already
+    changed since the check ends the job as stale at once, without a task."""
+    from pilkada.web.tasks import store_dpt_upload
+
+    take_for_store(job)
     changed = _changed_lists(job)
     if changed:
         with translation.override(job.language):
-            _finish(job, JobStatus.STALE, message=_stale_message(job, changed))
+            finish(job, JobStatus.STALE, message=_stale_message(job, changed))
         return job
-    _enqueue(job, store_dpt_upload)
+    enqueue(job, store_dpt_upload)
     job.refresh_from_db()
     return job
 
 
-def cancel_dpt_job(job: UploadJob) -> UploadJob:
-    """Drop a checked job (the user's "Batal"): nothing is written, the files are deleted."""
+def cancel_job(job: UploadJob) -> UploadJob:
+    """Drop a checked job of any kind (the user's "Batal"): nothing is written, the files
+    are deleted."""
     taken = UploadJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(
         status=JobStatus.CANCELLED, updated_at=timezone.now()
     )
     if not taken:
         raise JobNotPending
     job.refresh_from_db()
-    _finish(job, JobStatus.CANCELLED, summary=_("Dibatalkan; tidak ada yang disimpan."))
+    finish(job, JobStatus.CANCELLED, summary=_("Dibatalkan; tidak ada yang disimpan."))
     return job
 
 
+cancel_dpt_job = cancel_job
+
+
 def expire_unconfirmed_jobs(max_age: timedelta = UNCONFIRMED_MAX_AGE) -> int:
-    """Cancel checked jobs nobody confirmed within ``max_age``, and delete their files."""
+    """Cancel checked jobs (of every kind) nobody confirmed within ``max_age``, and delete
+    their files."""
     cutoff = timezone.now() - max_age
     expired = 0
     for job in UploadJob.objects.filter(status=JobStatus.CHECKED, updated_at__lt=cutoff):
@@ -159,7 +180,7 @@ def expire_unconfirmed_jobs(max_age: timedelta = UNCONFIRMED_MAX_AGE) -> int:
         )
         if taken:
             with translation.override(job.language):
-                _finish(
+                finish(
                     job,
                     JobStatus.CANCELLED,
                     summary=_("Kedaluwarsa: tidak disimpan dalam 24 jam; tidak ada yang disimpan."),
@@ -175,7 +196,7 @@ def fail_interrupted_jobs() -> int:
     interrupted = 0
     for job in UploadJob.objects.filter(status__in=WORKING, started_at__isnull=False):
         with translation.override(job.language):
-            _finish(
+            finish(
                 job,
                 JobStatus.FAILED,
                 message=_(
@@ -192,7 +213,7 @@ def fail_interrupted_jobs() -> int:
 
 def run_dpt_check(job_id: int) -> str:
     """Check a queued job's files (a dry run) and keep the preview on the job."""
-    job = _take(job_id, JobStatus.QUEUED, JobStatus.READING)
+    job = take(job_id, JobStatus.QUEUED, JobStatus.READING)
     if job is None:
         return "skipped"
     with translation.override(job.language):
@@ -200,48 +221,48 @@ def run_dpt_check(job_id: int) -> str:
             before = _versions(job.election, _area_stations(job.election))
             result = import_voter_files(
                 job.election,
-                _paths(job),
+                stored_files(job),
                 names=job.file_names,
                 accept_valid=job.accept_valid,
                 replace=job.replace,
                 dry_run=True,
-                rejects=_job_folder(job) / REJECTS_NAME,
+                rejects=job_folder(job) / REJECTS_NAME,
                 user=job.user,
                 channel="web",
                 request=_request(job),
-                progress=_reporter(job, storing=False),
+                progress=reporter(job, storing=False),
                 allowed=station_filter(job.user, Action.UPLOAD),
             )
         except VoterImportRejected as exc:
             _rejected(job, exc)
         except Exception as exc:
-            _failed(job, exc)
+            failed(job, exc)
             raise UploadFailed(job.pk, exc) from None
         else:
             stations = [s.station_id for s in result.summary.stations]
             job.versions = {str(sid): before.get(sid) for sid in stations}
             _keep_result(job, result, checking=True)
-            _save_status(job, JobStatus.CHECKED)
+            save_status(job, JobStatus.CHECKED)
     return job.status
 
 
 def run_dpt_store(job_id: int) -> str:
     """Import a confirmed job's files against the versions its preview was made with."""
-    job = _take(job_id, JobStatus.STORING, JobStatus.STORING)
+    job = take(job_id, JobStatus.STORING, JobStatus.STORING)
     if job is None:
         return "skipped"
     with translation.override(job.language):
         try:
-            missing = [name for name, path in zip(job.file_names, _paths(job), strict=True)
+            missing = [name for name, path in zip(job.file_names, stored_files(job), strict=True)
                        if not path.exists()]  # fmt: skip
             if missing:
-                _finish(job, JobStatus.FAILED, message=_(
+                finish(job, JobStatus.FAILED, message=_(
                     "Berkas unggahan sudah tidak ada (%(f)s); unggah ulang berkasnya."
                 ) % {"f": ", ".join(missing)})  # fmt: skip
                 return job.status
             result = import_voter_files(
                 job.election,
-                _paths(job),
+                stored_files(job),
                 names=job.file_names,
                 accept_valid=job.accept_valid,
                 replace=job.replace,
@@ -249,24 +270,24 @@ def run_dpt_store(job_id: int) -> str:
                 channel="web",
                 request=_request(job),
                 expected={int(sid): v for sid, v in job.versions.items() if v is not None},
-                progress=_reporter(job, storing=True),
+                progress=reporter(job, storing=True),
                 allowed=station_filter(job.user, Action.UPLOAD),
             )
         except StaleVoterList as exc:
-            _finish(job, JobStatus.STALE, message=str(exc))
+            finish(job, JobStatus.STALE, message=str(exc))
         except VoterImportRejected as exc:
             _rejected(job, exc)
         except Exception as exc:
-            _failed(job, exc)
+            failed(job, exc)
             raise UploadFailed(job.pk, exc) from None
         else:
             job.batch_id = result.summary.batch_id
             _keep_result(job, result, checking=False)
-            _finish(job, JobStatus.DONE)
+            finish(job, JobStatus.DONE)
     return job.status
 
 
-def _take(job_id: int, expected: str, status: str) -> UploadJob | None:
+def take(job_id: int, expected: str, status: str) -> UploadJob | None:
     """Mark the job as taken by this task; None if it is not in the ``expected`` state or
     another task took it first (a task delivered twice does nothing the second time)."""
     taken = UploadJob.objects.filter(pk=job_id, status=expected, started_at__isnull=True).update(
@@ -278,7 +299,7 @@ def _take(job_id: int, expected: str, status: str) -> UploadJob | None:
     return UploadJob.objects.select_related("election", "user").get(pk=job_id)
 
 
-def _paths(job: UploadJob) -> list[Path]:
+def stored_files(job: UploadJob) -> list[Path]:
     return [media_path(p) for p in job.stored_paths]
 
 
@@ -315,7 +336,7 @@ def _stale_message(job: UploadJob, changed: list[int]) -> str:
     ) % {"n": len(changed), "tps": ", ".join(named) or "–"}
 
 
-def _reporter(job: UploadJob, *, storing: bool):
+def reporter(job: UploadJob, *, storing: bool):
     """The importer's ``progress(stage, done, total)``, written to the job row at once (the
     job page reads it while the task runs)."""
 
@@ -363,7 +384,7 @@ def _keep_result(job: UploadJob, result: VoterImport, *, checking: bool) -> None
     job.warnings = [str(w) for w in checked.warnings[:KEPT_MESSAGES]]
     job.warning_count = len(checked.warnings)
     if checking and result.rejects is not None:
-        job.rejects_path = _relative(result.rejects)
+        job.rejects_path = relative(result.rejects)
     job.summary = summary.describe()
 
 
@@ -371,8 +392,8 @@ def _rejected(job: UploadJob, exc: VoterImportRejected) -> None:
     job.errors = exc.messages[:KEPT_MESSAGES]
     job.error_count = exc.count
     if exc.rejects is not None:
-        job.rejects_path = _relative(Path(exc.rejects))
-    _finish(
+        job.rejects_path = relative(Path(exc.rejects))
+    finish(
         job,
         JobStatus.REJECTED,
         summary=_("DPT ditolak: %(n)d kesalahan; tidak ada data yang ditulis.") % {"n": exc.count},
@@ -387,11 +408,11 @@ class UploadFailed(Exception):
         super().__init__(f"upload job {job_id} failed: {type(exc).__name__}")
 
 
-def _failed(job: UploadJob, exc: BaseException) -> None:
+def failed(job: UploadJob, exc: BaseException) -> None:
     # where it failed, but not the exception's text (it may quote personal data)
     frames = "".join(traceback.format_tb(exc.__traceback__))
     logger.error("Upload job %s failed: %s\n%s", job.pk, type(exc).__name__, frames)
-    _finish(
+    finish(
         job,
         JobStatus.FAILED,
         message=_(
@@ -402,21 +423,21 @@ def _failed(job: UploadJob, exc: BaseException) -> None:
     )
 
 
-def _save_status(job: UploadJob, status: str) -> None:
+def save_status(job: UploadJob, status: str) -> None:
     job.status = status
     job.progress = 100
     job.stage = ""
     job.save()
 
 
-def _finish(job: UploadJob, status: str, *, summary: str = "", message: str = "") -> None:
+def finish(job: UploadJob, status: str, *, summary: str = "", message: str = "") -> None:
     """End the job: final status, texts, and the uploaded files deleted."""
     if summary:
         job.summary = summary
     if message:
         job.message = message
     job.finished_at = timezone.now()
-    _save_status(job, status)
-    folder = _job_folder(job)
+    save_status(job, status)
+    folder = job_folder(job)
     if folder is not None:
         shutil.rmtree(folder / UPLOADS_FOLDER, ignore_errors=True)

@@ -3,7 +3,7 @@ the job row carries everything else, so a task can run in any worker process."""
 
 from django_tasks import task
 
-from pilkada.web import services
+from pilkada.web import results_jobs, services
 
 
 @task()
@@ -14,3 +14,13 @@ def check_dpt_upload(job_id: int) -> str:
 @task()
 def store_dpt_upload(job_id: int) -> str:
     return services.run_dpt_store(job_id)
+
+
+@task()
+def check_results_upload(job_id: int) -> str:
+    return results_jobs.run_results_check(job_id)
+
+
+@task()
+def store_results_upload(job_id: int) -> str:
+    return results_jobs.run_results_store(job_id)

@@ -89,12 +89,19 @@ def test_download_fill_upload_preview_confirm(page, live_server, election, small
     page.get_by_role("link", name="Unggah hasil").click()
     page.get_by_label("Berkas hasil").set_input_files(str(filled))
     page.get_by_role("button", name="Periksa berkas").click()
+    # the check runs as a background job (here the immediate backend: done by the redirect)
+    page.wait_for_url("**/unggah/*/")
     assert "belum ada yang disimpan" in page.get_by_role("heading", level=1).inner_text()
+    assert page.locator("[data-status]").inner_text() == "siap disimpan"
     assert page.locator('[data-count="created"]').inner_text() == "1"
     assert "6210011001001" in page.locator("main").inner_text()
     assert not TallySheet.objects.exists()
     page.get_by_role("button", name="Simpan perubahan").click()
     assert "sudah diimpor" in page.get_by_role("heading", level=1).inner_text()
+    page.get_by_role("link", name="Riwayat unggahan hasil").last.click()
+    page.wait_for_url("**/unggah/riwayat/")
+    assert "isian-terisi.xlsx" in page.locator("table.history").inner_text()
+    page.go_back()
     page.get_by_role("link", name="Lihat rekapitulasi").click()
     total = page.locator("tfoot").inner_text()
     assert "1/5" in total and "120" in total and "200" in total

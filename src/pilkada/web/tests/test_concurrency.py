@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from http.cookiejar import CookieJar
@@ -77,11 +78,25 @@ def _one_writer(base: str, n: int) -> list[tuple[str, int, str]]:
     tps = DESA.replace(".", "") + f"{200 + n:03d}"
     csv = f"kode_tps;suara_paslon_1;suara_paslon_2;suara_paslon_3\n{tps};{n};{n + 1};{n + 2}\n"
     status, page = op.upload(upload, f"hasil-{n}.csv", csv.encode())
-    steps.append(("pratinjau", status, page))
-    token = re.search(r"/unggah/([^/\"]+)/\"", page)
-    if token:
-        steps.append(("simpan", *op.post(f"{upload}{token.group(1)}/", {"action": "simpan"})))
+    steps.append(("unggah", status, page))
+    job = re.search(r"/unggah/(\d+)/", page)  # the job page the upload redirects to
+    if job:
+        job_page = f"{upload}{job.group(1)}/"
+        steps.append(("pratinjau", *_wait_for(op, job_page, "checked")))
+        op.post(f"{job_page}putuskan/", {"action": "simpan"})
+        steps.append(("simpan", *_wait_for(op, job_page, "done")))
     return steps
+
+
+def _wait_for(op, path: str, status: str, seconds: float = 300) -> tuple[int, str]:
+    """The job page once the server's worker has brought the job to ``status``, polled as
+    often as the page reloads itself in a browser (every 2 s)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        code, page = op.request(path)
+        if f'data-status="{status}"' in page or time.monotonic() > deadline:
+            return code, page
+        time.sleep(2)
 
 
 def _stored(env, pg_name) -> int:
