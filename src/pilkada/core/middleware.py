@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -30,6 +31,8 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
 
 
 STARTED, SEEN = "_pilkada_started", "_pilkada_seen"
+# The id of the dashboard part that refreshes itself (htmx sends it as HX-Trigger).
+AUTO_REFRESH = "dasbor-isi"
 SEEN_RESOLUTION = 30  # seconds
 
 
@@ -55,8 +58,16 @@ class SessionLimitsMiddleware:
             if idle or now - started > settings.SESSION_COOKIE_AGE:
                 logout(request)
                 messages.info(request, _("Sesi berakhir; silakan masuk lagi."))
+                if request.headers.get("HX-Request"):
+                    # a page's own refresh: reload the whole page (to the login), not a part
+                    response = HttpResponse(status=204)
+                    response["HX-Refresh"] = "true"
+                    return response
                 return redirect_to_login(request.get_full_path())
-            if now - seen >= SEEN_RESOLUTION:  # not a session write on every request
+            automatic = request.headers.get("HX-Trigger") == AUTO_REFRESH
+            if now - seen >= SEEN_RESOLUTION and not automatic:
+                # not a session write on every request; a dashboard refreshing itself is not
+                # the user being active, so it does not keep an unattended session open
                 request.session[SEEN] = now
             request.session.setdefault(STARTED, now)
         return self.get_response(request)

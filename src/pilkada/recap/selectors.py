@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -59,13 +60,26 @@ class RecapWithSheets:
 
 
 def election_recap_with_sheets(
-    election: Election, *, within: str | None = None, level: str
+    election: Election,
+    *,
+    within: str | None = None,
+    level: str,
+    statuses: Collection[str] | None = None,
 ) -> RecapWithSheets:
     """The recap, keeping the TPS and checked sheets it read (for a writer that lists them
-    too, without reading them again). A fixed number of queries whatever the area's size."""
+    too, without reading them again). A fixed number of queries whatever the area's size.
+
+    ``statuses``: count only the sheets whose status is one of these (``SheetStatus`` values),
+    e.g. only verified sheets for a public page; ``None`` (the default) counts every sheet.
+    The other sheets are left out entirely (also from ``checked``): their TPS stay in the
+    recap as TPS without a sheet, not reported.
+    """
     within = validate_scope(election, within, level)
     stations = list(stations_within(election, within).order_by("desa__code", "number"))
     checked = checked_sheets(election, within, stations=stations)
+    if statuses is not None:
+        wanted = frozenset(statuses)
+        checked = [c for c in checked if c.sheet.status in wanted]
     recap = rollup(
         [Station(s.desa.code, s.number, s.registered_total) for s in stations],
         [
@@ -79,8 +93,15 @@ def election_recap_with_sheets(
     return RecapWithSheets(recap, stations, checked)
 
 
-def election_recap(election: Election, *, within: str | None = None, level: str) -> Recap:
-    return election_recap_with_sheets(election, within=within, level=level).recap
+def election_recap(
+    election: Election,
+    *,
+    within: str | None = None,
+    level: str,
+    statuses: Collection[str] | None = None,
+) -> Recap:
+    """The recap of ``within`` at ``level``; ``statuses`` as in ``election_recap_with_sheets``."""
+    return election_recap_with_sheets(election, within=within, level=level, statuses=statuses).recap
 
 
 def region_names(recap: Recap) -> dict[str, str]:

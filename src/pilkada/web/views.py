@@ -1,18 +1,15 @@
-"""Minimal web views: election list, recap with drill-down, one TPS's sheet and history."""
+"""Web views of one TPS: its sheet, findings and history (the election list and the
+dashboards are in ``web.dashboard``)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from pilkada.access.decorators import ensure, guarded, public
-from pilkada.access.policy import Action, home_region
-from pilkada.audit.chain import head
-from pilkada.core.numbers import format_int, format_percent
-from pilkada.elections.selectors import ElectionNotFound, get_election, list_elections, pairs_of
-from pilkada.recap.selectors import RECAP_LEVELS, RecapError, election_recap, region_names
+from pilkada.access.decorators import ensure, guarded
+from pilkada.access.policy import Action, allows
+from pilkada.elections.selectors import ElectionNotFound, get_election, pairs_of
 from pilkada.regions import codes
 from pilkada.regions.models import PollingStation, Region
 from pilkada.tallies.form import (
@@ -24,7 +21,7 @@ from pilkada.tallies.form import (
     field_label,
     row_label,
 )
-from pilkada.tallies.models import TallySheet
+from pilkada.tallies.models import SheetStatus, TallySheet
 from pilkada.tallies.rules import check_sheet
 from pilkada.tallies.selectors import ballot_numbers, rule_context, sheet_history
 
@@ -36,50 +33,6 @@ def election_or_404(code: str):
         raise Http404 from None
 
 
-@public
-def home(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return render(request, "web/home.html", {"elections": list_elections()})
-
-
-@guarded(Action.VIEW)
-def recap_view(request, code: str, region: str | None = None):
-    election = election_or_404(code)
-    if region is None:
-        start = home_region(request.user, Action.VIEW, election.area_code)
-        if start is not None and start != election.area_code:
-            return redirect("web:recap", code=election.code, region=start)
-        region = election.area_code
-    ensure(request, Action.VIEW, region=region)
-    depth = region.count(".") + 1 if region else 0
-    if depth >= len(RECAP_LEVELS):
-        raise Http404
-    level = RECAP_LEVELS[depth]
-    try:
-        recap = election_recap(election, within=region, level=level)
-    except RecapError:
-        raise Http404 from None
-    names = region_names(recap)
-    pairs = pairs_of(election)
-    rows = [_display_row(r, names.get(r.code, ""), pairs, level) for r in recap.rows]
-    return render(
-        request,
-        "web/recap.html",
-        {
-            "election": election,
-            "area_code": region,
-            "area_name": names.get(region) or election.area_name,
-            "breadcrumbs": _breadcrumbs(election, region),
-            "level": level,
-            "pairs": pairs,
-            "rows": rows,
-            "total": _display_row(recap.total, names.get(region, ""), pairs, ""),
-            "chain_head": head(),
-        },
-    )
-
-
 def _breadcrumbs(election, code: str) -> list[Region]:
     """The regions from the election's area down to ``code``, for navigation."""
     if not code:
@@ -88,31 +41,16 @@ def _breadcrumbs(election, code: str) -> list[Region]:
     return [r for r in regions if codes.is_within(r.code, election.area_code)]
 
 
-def _display_row(row, name: str, pairs, level: str) -> dict:
-    shares = row.shares
-    return {
-        "code": row.code,
-        "name": name,
-        "is_tps": level == "tps",
-        "tps_reported": row.tps_reported,
-        "tps_total": row.tps_total,
-        "registered": format_int(row.registered),
-        "votes": [
-            (
-                format_int(row.votes.get(p.number, 0)),
-                format_percent(shares[p.number]) if p.number in shares else "–",
-            )
-            for p in pairs
-        ],
-        "valid": format_int(row.valid_total),
-        "turnout": format_percent(row.turnout) if row.turnout is not None else "–",
-        "errors": row.sheets_with_errors,
-    }
-
-
 @guarded(Action.VIEW)
 def sheet_view(request, code: str, tps_id: str):
     election = election_or_404(code)
+    station = station_or_404(election, tps_id)
+    ensure(request, Action.VIEW, station=station)
+    return render_sheet_page(request, election, station)
+
+
+def station_or_404(election, tps_id: str) -> PollingStation:
+    """The TPS with Sirekap id ``tps_id`` (with its desa) inside the election's area."""
     try:
         desa_code, number = codes.split_sirekap_tps_id(tps_id)
     except ValueError:
@@ -122,25 +60,52 @@ def sheet_view(request, code: str, tps_id: str):
     )
     if not codes.is_within(desa_code, election.area_code):
         raise Http404
-    ensure(request, Action.VIEW, station=station)
-    sheet = TallySheet.objects.filter(election=election, polling_station=station).first()
+    return station
+
+
+def render_sheet_page(request, election, station, *, status: int = 200):
+    """The TPS page: the sheet, its findings, who entered and verified it, and its history.
+    The caller has checked that the user may view ``station``."""
+    sheet = (
+        TallySheet.objects.filter(election=election, polling_station=station)
+        .select_related("updated_by")
+        .first()
+    )
     context = {
         "election": election,
         "station": station,
         "sheet": sheet,
-        "breadcrumbs": _breadcrumbs(election, desa_code),
+        "breadcrumbs": _breadcrumbs(election, station.desa.code),
+        "may_enter": allows(request.user, Action.ENTER, station=station),
+        "may_verify": allows(request.user, Action.VERIFY, station=station),
     }
     if sheet is not None:
         numbers = sheet.numbers()
         pairs = pairs_of(election)
         findings = check_sheet(numbers, rule_context(election, station, ballot_numbers(election)))
+        history = _history(sheet, election.scheme)
         context.update(
             sections=_sections(numbers, election.scheme),
             votes=[(p, numbers.votes.get(p.number)) for p in pairs],
             findings=findings,
-            history=_history(sheet, election.scheme),
+            has_errors=any(f.severity == "error" for f in findings),
+            history=history,
+            **_people(sheet, history),
         )
-    return render(request, "web/sheet.html", context)
+    return render(request, "web/sheet.html", context, status=status)
+
+
+def _people(sheet: TallySheet, history: list[dict]) -> dict:
+    """The revision that last changed the numbers (``entered``) and, for a verified or
+    disputed sheet, the one that gave it that status (``decided``); history is newest first."""
+    entered = next((h["rev"] for h in history if h["changes"]), None)
+    decided = None
+    if sheet.status in (SheetStatus.VERIFIED, SheetStatus.DISPUTED):
+        decided = next(
+            (h["rev"] for h in history if h["rev"].status == sheet.status and not h["changes"]),
+            None,
+        )
+    return {"entered": entered, "decided": decided}
 
 
 def _sections(numbers: SheetNumbers, scheme) -> list[dict]:

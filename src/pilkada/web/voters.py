@@ -13,10 +13,10 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from pilkada.access.decorators import ensure, guarded
-from pilkada.access.policy import Action
+from pilkada.access.policy import Action, home_region
 from pilkada.recap.compute import RECAP_LEVELS
 from pilkada.recap.selectors import RecapError, validate_area
 from pilkada.voters.duplicates import TIER_LABELS, TIER_MEANINGS, TIERS, election_duplicates
@@ -42,6 +42,10 @@ def stats_view(request, code: str, region: str | None = None):
     """Registered voters of the region's children (down to TPS), men/women, disability,
     first-time voters, and the TPS registry's figures beside them."""
     election = election_or_404(code)
+    if region is None:
+        start = home_region(request.user, Action.VIEW_DPT, election.area_code)
+        if start is not None and start != election.area_code:
+            return redirect("web:dpt-region", code=election.code, region=start)
     region = _area(election, region) if region else election.area_code
     ensure(request, Action.VIEW_DPT, region=region)
     depth = region.count(".") + 1 if region else 0

@@ -36,7 +36,6 @@ def reported(election, small_area):
 @pytest.mark.parametrize(
     "name,args",
     [
-        ("web:home", []),
         ("web:recap-top", ["uji"]),
         ("web:recap", ["uji", "62.10.02"]),
         ("web:sheet", ["uji", "6210021012001"]),
@@ -46,6 +45,14 @@ def test_pages_require_login(client, election, name, args):
     response = client.get(reverse(name, args=args))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_election_list_is_public_and_links_the_public_dashboard(client, election):
+    page = client.get(reverse("web:home"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Pemilihan Bupati Uji" in html and reverse("web:public", args=["uji"]) in html
+    assert reverse("web:recap-top", args=["uji"]) not in html
 
 
 def test_login_page_is_indonesian(client, db):
