@@ -43,6 +43,7 @@ Perintah utama:
   audit export         tulis seluruh catatan perubahan ke buku kerja .xlsx
   backup FILE          cadangkan seluruh basis data selagi server berjalan
   restore FILE --yes   pulihkan basis data dari cadangan (mengganti seluruh isinya)
+  saksi impor FILE     buat akun saksi sekaligus dari daftar Excel (--output akun.xlsx)
 
 Perintah Django lain: pilkada help --commands
 Bantuan satu perintah: pilkada PERINTAH --help
