@@ -24,10 +24,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from pilkada.access.decorators import ensure, guarded, public
@@ -202,9 +204,19 @@ def _render(request, template: str, context: dict):
         auto_on_url=request.path,
     )
     live = request.GET.get(PART_PARAM) == PART_LIVE and request.headers.get("HX-Request")
-    # Only htmx gets the bare live part; any other request for it (e.g. the page a login
-    # returns to when the session ended between two refreshes) gets the whole page.
-    response = render(request, "web/_dashboard_live.html" if live else template, context)
+    # The live part is the same for everyone who may see the page: rendered once per change
+    # of the data (it holds no user, token or form), it is most of the page's cost.
+    part_key = f"{context['cache_key']}:{request.path}:{'auto' if auto else 'still'}"
+    html = cache.get(part_key)
+    if html is None:
+        html = render_to_string("web/_dashboard_live.html", context)
+        cache.set(part_key, html, CACHE_SECONDS)
+    if live:
+        # Only htmx gets the bare live part; any other request for it (e.g. the page a login
+        # returns to when the session ended between two refreshes) gets the whole page.
+        response = HttpResponse(html)
+    else:
+        response = render(request, template, {**context, "live_html": mark_safe(html)})  # noqa: S308 (our own template's output)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -248,7 +260,7 @@ def dashboard_context(
     if context is None:
         context = _computed_context(election, region, level, statuses, internal, chain)
         cache.set(key, context, CACHE_SECONDS)
-    return dict(context)
+    return {**context, "cache_key": key}
 
 
 def _computed_context(election, region, level, statuses, internal, chain) -> dict:
