@@ -50,6 +50,12 @@ def log_flushable(request):
 
 
 @pytest.fixture(autouse=True)
+def dashboards_follow_at_once(settings):
+    """Tests see a dashboard change as soon as the data does (the lag has its own test)."""
+    settings.PILKADA_DASHBOARD_LAG = 0
+
+
+@pytest.fixture(autouse=True)
 def fresh_rate_limits():
     """Rate-limit counters and cached pages live in process memory: each test starts with
     none (ids repeat across rolled-back tests, so a cached page could be another test's)."""

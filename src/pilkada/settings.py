@@ -158,6 +158,10 @@ PILKADA_RATE_LIMITS = {"login": "20/m", "nik": "30/m"}
 # process (`pilkada serve`); a deployment with several processes needs a shared cache
 # (Redis, Memcached) under this alias, or each process counts on its own.
 PILKADA_RATELIMIT_CACHE = "ratelimit"
+# A dashboard may lag the data by at most this many seconds while results keep coming in
+# (web.dashboard: one computation serves every viewer in that time).
+PILKADA_DASHBOARD_LAG = 10
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pilkada"},
     "ratelimit": {

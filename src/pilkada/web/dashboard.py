@@ -19,10 +19,13 @@ findings, the chart and the last update are computed from what it read
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -239,9 +242,13 @@ def dashboard_context(
     """Everything a dashboard page shows; a fixed number of queries.
 
     ``statuses``: the sheet statuses to count (None: all); ``internal``: with findings.
-    On polling night hundreds of people watch the same pages: the computed page is cached
-    under the head of the change log, which every change of a sheet, TPS, pair or region
-    moves, so a cached page is never older than the data (one query checks the head).
+
+    On polling night hundreds of people watch the same pages while witnesses save sheets
+    every second. A computed page is kept with the head of the change log it was computed
+    at (every change of a sheet, TPS, pair or region moves the head). It is served as long
+    as the head has not moved, or has moved less than ``PILKADA_DASHBOARD_LAG`` seconds ago
+    measured from the computation: the page is never older than that. One request at a time
+    computes a page; the others meanwhile get the previous one (or wait for the first).
     """
     level = level_below(region)
     chain = head()
@@ -252,15 +259,42 @@ def dashboard_context(
             region,
             "internal" if internal else "public",
             ",".join(sorted(statuses)) if statuses is not None else "*",
-            str(chain.last_id),
             get_language() or "",
         ]
     )
-    context = cache.get(key)
-    if context is None:
-        context = _computed_context(election, region, level, statuses, internal, chain)
-        cache.set(key, context, CACHE_SECONDS)
-    return {**context, "cache_key": key}
+    kept = cache.get(key)
+    if not _fresh(kept, chain.last_id):
+        lock = _lock_for(key)
+        if kept is None or lock.acquire(blocking=False):
+            if kept is None:
+                lock.acquire()
+            try:
+                kept = cache.get(key)
+                if not _fresh(kept, chain.last_id):
+                    context = _computed_context(election, region, level, statuses, internal, chain)
+                    kept = (chain.last_id, time.time(), context)
+                    cache.set(key, kept, CACHE_SECONDS)
+            finally:
+                lock.release()
+    last_id, _computed_at, context = kept
+    return {**context, "cache_key": f"{key}:{last_id}"}
+
+
+def _fresh(kept, head_id: int) -> bool:
+    if kept is None:
+        return False
+    last_id, computed_at, _context = kept
+    lag = settings.PILKADA_DASHBOARD_LAG
+    return last_id == head_id or time.time() - computed_at < lag
+
+
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lock_for(key: str) -> threading.Lock:
+    with _locks_guard:
+        return _locks.setdefault(key, threading.Lock())
 
 
 def _computed_context(election, region, level, statuses, internal, chain) -> dict:

@@ -305,9 +305,10 @@ def test_election_list_shows_a_witness_their_tps(client, election, small_area):
     assert "Dasbor internal" not in html  # a witness sees only their own TPS
 
 
-def test_a_cached_dashboard_follows_every_change(client, election, small_area):
+def test_a_cached_dashboard_follows_every_change(client, election, small_area, settings):
     """The second view of an unchanged page is served from the cache; a save moves the
     change log's head, so the next view is computed again and shows the new votes."""
+    settings.PILKADA_DASHBOARD_LAG = 0
     url = reverse("web:public", args=["uji"])
     with CaptureQueriesContext(connection) as first:
         client.get(url)
@@ -323,4 +324,22 @@ def test_a_cached_dashboard_follows_every_change(client, election, small_area):
     assert "4.321" not in client.get(url).content.decode()  # not verified: not published
     set_status(outcome.sheet, SheetStatus.VERIFIED, expected_version=1,
                user=make_user("pengawas-cache", Role.SUPERVISOR, "62.10"))  # fmt: skip
+    assert "4.000" in client.get(url).content.decode()
+
+
+def test_a_dashboard_lags_the_data_by_at_most_the_set_seconds(client, election, small_area,
+                                                             settings):  # fmt: skip
+    settings.PILKADA_DASHBOARD_LAG = 3600
+    url = reverse("web:public", args=["uji"])
+    client.get(url)
+    outcome = save_sheet(
+        election=election,
+        station=small_area[0],
+        expected_version=None,
+        numbers=SheetNumbers(fields={"valid_votes": 4321}, votes={1: 4000, 2: 321}),
+    )
+    set_status(outcome.sheet, SheetStatus.VERIFIED, expected_version=1,
+               user=make_user("pengawas-lag", Role.SUPERVISOR, "62.10"))  # fmt: skip
+    assert "4.000" not in client.get(url).content.decode()  # within the lag: the kept page
+    settings.PILKADA_DASHBOARD_LAG = 0
     assert "4.000" in client.get(url).content.decode()
