@@ -382,6 +382,14 @@ def _load_csv(path: Path, file: str, delimiter: str, header: Header):
             truncate_ragged_lines=True,
             encoding="utf8",
         )
+    except pl.exceptions.SchemaError:
+        # the file ends (or its lines break) before a data row reaches the header's columns
+        raise FileError(
+            file,
+            _("CSV rusak: setelah kepala kolom (baris %(row)d) tidak ada baris yang memuat "
+              "kolom-kolomnya dengan pemisah '%(d)s'; berkas mungkin terpotong.")
+            % {"row": header.row, "d": delimiter},
+        ) from None  # fmt: skip
     except pl.exceptions.ComputeError as exc:
         if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
             raise FileError(file, not_utf8_message()) from None

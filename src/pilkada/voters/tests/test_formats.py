@@ -59,3 +59,17 @@ def test_numeric_nik_caught_in_each_format(election, small_area, converted, to):
     message = "\n".join(caught.value.messages)
     assert "sel C9 (NIK)" in message and "sel angka" in message
     assert not Voter.objects.exists()
+
+
+def test_a_csv_cut_off_after_its_header_is_a_located_rejection(election, small_area, tmp_path):
+    """Found by fuzzing: polars refused the file with a schema error, which surfaced as the
+    message for a crashed reader instead of saying what is wrong with the file."""
+    path = tmp_path / "terpotong.csv"
+    path.write_bytes(
+        b"NO;KODE TPS;NKK;NIK;NAMA;TEMPAT LAHIR;TANGGAL LAHIR;STATUS PERKAWINAN;"
+        b"JENIS KELAMIN;ALAMAT;RT;RW;DISABILITAS\r\n621002"
+    )
+    with pytest.raises(VoterImportRejected) as rejected:
+        import_voter_files(election, [path], dry_run=True)
+    assert "terpotong.csv" in rejected.value.messages[0]
+    assert "setelah kepala kolom (baris 1)" in rejected.value.messages[0]
