@@ -24,7 +24,7 @@ Pemakaian: pilkada PERINTAH [opsi]
 Perintah utama:
   demo                 muat pemilihan contoh (data simulasi) sekali, lalu jalankan server web
   serve                jalankan server web (bawaan http://127.0.0.1:8000) dan pekerja latar
-  worker               pekerja latar unggahan DPT, bila server dijalankan dengan --no-worker
+  worker               pekerja latar unggahan hasil dan DPT, bila server memakai --no-worker
   import wilayah FILE  impor kode dan nama wilayah Kemendagri (.xlsx, .xls, .ods, .csv)
   import tps FILE      impor TPS: kode desa, nomor TPS, DPT laki-laki/perempuan
   import paslon FILE   impor pasangan calon sebuah pemilihan (--election KODE)
