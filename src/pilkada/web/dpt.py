@@ -11,18 +11,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pilkada.access.decorators import guarded
 from pilkada.access.policy import Action
 from pilkada.voters.privacy import record_access
 from pilkada.web import selectors, services
+from pilkada.web.files import decide
 from pilkada.web.forms import MAX_FILES, DptUploadForm
 from pilkada.web.models import JobKind, JobStatus, UploadJob
 from pilkada.web.views import election_or_404
@@ -108,19 +107,7 @@ def dpt_job(request, code: str, job_id: int):
 def dpt_job_decide(request, code: str, job_id: int):
     """The uploader's decision: "simpan" queues the store, "batal" drops the upload."""
     job = _job_or_404(request, code, job_id)
-    if not selectors.may_decide(request.user, job):
-        raise PermissionDenied
-    action = request.POST.get("action")
-    try:
-        if action == "simpan":
-            services.confirm_dpt_job(job)
-        elif action == "batal":
-            services.cancel_dpt_job(job)
-            messages.info(request, _("Unggahan dibatalkan; tidak ada yang disimpan."))
-        else:
-            raise Http404
-    except services.JobNotPending:
-        messages.info(request, _("Unggahan ini sudah diproses; tidak ada yang diubah."))
+    decide(request, job, confirm=services.confirm_dpt_job, cancel=services.cancel_dpt_job)
     return redirect("web:dpt-job", code=job.election.code, job_id=job.pk)
 
 

@@ -200,19 +200,12 @@ def results_job(request, code: str, job_id: int):
 def results_job_decide(request, code: str, job_id: int):
     """The uploader's decision: "simpan" queues the store, "batal" drops the upload."""
     job = _job_or_404(request, code, job_id)
-    if not selectors.may_decide(request.user, job):
-        raise PermissionDenied
-    action = request.POST.get("action")
-    try:
-        if action == "simpan":
-            results_jobs.confirm_results_job(job)
-        elif action == "batal":
-            results_jobs.cancel_results_job(job)
-            messages.info(request, _("Unggahan dibatalkan; tidak ada yang disimpan."))
-        else:
-            raise Http404
-    except services.JobNotPending:
-        messages.info(request, _("Unggahan ini sudah diproses; tidak ada yang diubah."))
+    decide(
+        request,
+        job,
+        confirm=results_jobs.confirm_results_job,
+        cancel=results_jobs.cancel_results_job,
+    )
     return redirect("web:results-job", code=job.election.code, job_id=job.pk)
 
 
@@ -254,3 +247,21 @@ def results_history(request, code: str):
         "may_upload": selectors.may_upload_dpt(request.user),
     }
     return render(request, "web/results_history.html", context)
+
+
+def decide(request, job: UploadJob, *, confirm, cancel) -> None:
+    """Apply the uploader's "simpan" (``confirm(job)``) or "batal" (``cancel(job)``) to an
+    upload job of either kind, with the message the user sees next."""
+    if not selectors.may_decide(request.user, job):
+        raise PermissionDenied
+    action = request.POST.get("action")
+    try:
+        if action == "simpan":
+            confirm(job)
+        elif action == "batal":
+            cancel(job)
+            messages.info(request, _("Unggahan dibatalkan; tidak ada yang disimpan."))
+        else:
+            raise Http404
+    except services.JobNotPending:
+        messages.info(request, _("Unggahan ini sudah diproses; tidak ada yang diubah."))

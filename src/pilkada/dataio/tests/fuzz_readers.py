@@ -18,8 +18,30 @@ import sys
 import traceback
 from pathlib import Path
 
+from hypothesis import strategies as st
+
 LAST_INPUT = "last-input"
 MEMORY = 1024 * 2**20  # the child's cap; uploads get 512 MB
+
+
+@st.composite
+def mutated(draw, corpus: dict[str, bytes]):
+    """One seed of ``corpus`` (suffix → bytes), mutated 1–8 times: a byte flipped, the file
+    cut short, random bytes spliced in, a stretch removed; returns (suffix, bytes)."""
+    suffix = draw(st.sampled_from(sorted(corpus)))
+    data = bytearray(corpus[suffix])
+    for _ in range(draw(st.integers(1, 8))):
+        kind = draw(st.sampled_from(["flip", "cut", "splice", "zero"]))
+        at = draw(st.integers(0, max(0, len(data) - 1)))
+        if kind == "flip" and data:
+            data[at] ^= draw(st.integers(1, 255))
+        elif kind == "cut":
+            del data[at:]
+        elif kind == "splice":
+            data[at:at] = draw(st.binary(min_size=1, max_size=64))
+        elif kind == "zero":
+            data[at : at + draw(st.integers(1, 512))] = b""
+    return suffix, bytes(data)
 
 
 def seeds(workdir: Path) -> dict[str, bytes]:
@@ -43,7 +65,6 @@ def seeds(workdir: Path) -> dict[str, bytes]:
 
 def run(examples: int, workdir: Path) -> None:
     from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
 
     from pilkada.dataio.columns import Column, Spec
     from pilkada.dataio.parsers import count, text
@@ -55,28 +76,11 @@ def run(examples: int, workdir: Path) -> None:
     )  # fmt: skip
     corpus = seeds(workdir)
 
-    @st.composite
-    def mutated(draw):
-        suffix = draw(st.sampled_from(sorted(corpus)))
-        data = bytearray(corpus[suffix])
-        for _ in range(draw(st.integers(1, 8))):
-            kind = draw(st.sampled_from(["flip", "cut", "splice", "zero"]))
-            at = draw(st.integers(0, max(0, len(data) - 1)))
-            if kind == "flip" and data:
-                data[at] ^= draw(st.integers(1, 255))
-            elif kind == "cut":
-                del data[at:]
-            elif kind == "splice":
-                data[at:at] = draw(st.binary(min_size=1, max_size=64))
-            elif kind == "zero":
-                data[at : at + draw(st.integers(1, 512))] = b""
-        return suffix, bytes(data)
-
     crashes = []
 
     @settings(max_examples=examples, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))  # fmt: skip
-    @given(mutated())
+    @given(mutated(corpus))
     def reads_without_exceptions(case):
         suffix, data = case
         path = workdir / f"{LAST_INPUT}{suffix}"

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from pilkada.dataio.tests import files
+from pilkada.dataio.tests.fuzz_readers import mutated
 from pilkada.voters.imports import VoterImportRejected, import_voter_files
 from pilkada.voters.tests.test_imports import HEADER, kurun_workbook, person
 
@@ -27,24 +27,6 @@ def seeds(workdir) -> dict[str, bytes]:
     rows += [["6210021012002", *person(n, birth=dt.date(1985, 8, 17))] for n in (1, 2, 3)]
     csv = files.csv_file(workdir / "seed.csv", rows, delimiter=";", bom=True)
     return {".xlsx": xlsx.read_bytes(), ".csv": csv.read_bytes()}
-
-
-@st.composite
-def mutated(draw, corpus: dict[str, bytes]):
-    suffix = draw(st.sampled_from(sorted(corpus)))
-    data = bytearray(corpus[suffix])
-    for _ in range(draw(st.integers(1, 8))):
-        kind = draw(st.sampled_from(["flip", "cut", "splice", "zero"]))
-        at = draw(st.integers(0, max(0, len(data) - 1)))
-        if kind == "flip" and data:
-            data[at] ^= draw(st.integers(1, 255))
-        elif kind == "cut":
-            del data[at:]
-        elif kind == "splice":
-            data[at:at] = draw(st.binary(min_size=1, max_size=64))
-        elif kind == "zero":
-            data[at : at + draw(st.integers(1, 512))] = b""
-    return suffix, bytes(data)
 
 
 def test_mutated_dpt_files_import_or_are_rejected(election, small_area, tmp_path):
