@@ -32,7 +32,10 @@ def serve(*, host: str, port: int, threads: int = 8, stdout=None, worker: bool =
             )
             if background is None:
                 stdout.write(
-                    _("Tanpa pekerja latar: jalankan 'pilkada worker' agar unggahan berkas (hasil dan DPT) diproses.")
+                    _(
+                        "Tanpa pekerja latar: jalankan 'pilkada worker' agar unggahan berkas "
+                        "(hasil dan DPT) diproses."
+                    )
                 )
             stdout.flush()
         waitress_serve(application, host=host, port=port, threads=threads, ident="pilkada")
