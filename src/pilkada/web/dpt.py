@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,7 +21,7 @@ from pilkada.access.decorators import guarded
 from pilkada.access.policy import Action
 from pilkada.voters.privacy import record_access
 from pilkada.web import selectors, services
-from pilkada.web.files import decide
+from pilkada.web.files import decide, job_or_404
 from pilkada.web.forms import MAX_FILES, DptUploadForm
 from pilkada.web.models import JobKind, JobStatus, UploadJob
 from pilkada.web.views import election_or_404
@@ -62,18 +62,7 @@ def dpt_upload(request, code: str):
 
 
 def _job_or_404(request, code: str, job_id: int) -> UploadJob:
-    if not selectors.may_see_dpt_jobs(request.user):
-        raise PermissionDenied
-    election = election_or_404(code)
-    job = get_object_or_404(
-        UploadJob.objects.select_related("election", "user"),
-        pk=job_id,
-        election=election,
-        kind=JobKind.DPT,
-    )
-    if not selectors.may_see_job(request.user, job):
-        raise Http404  # someone else's upload: not even its existence is shown
-    return job
+    return job_or_404(request, code, job_id, JobKind.DPT)
 
 
 @guarded(Action.VIEW_DPT)

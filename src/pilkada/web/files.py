@@ -141,6 +141,11 @@ def upload_results(request, code: str):
 
 
 def _job_or_404(request, code: str, job_id: int) -> UploadJob:
+    return job_or_404(request, code, job_id, JobKind.RESULTS)
+
+
+def job_or_404(request, code: str, job_id: int, kind: str) -> UploadJob:
+    """The upload job of either kind, if the user may see it; someone else's is a 404."""
     if not selectors.may_see_dpt_jobs(request.user):  # uploaders and supervisors
         raise PermissionDenied
     election = election_or_404(code)
@@ -148,7 +153,7 @@ def _job_or_404(request, code: str, job_id: int) -> UploadJob:
         UploadJob.objects.select_related("election", "user"),
         pk=job_id,
         election=election,
-        kind=JobKind.RESULTS,
+        kind=kind,
     )
     if not selectors.may_see_job(request.user, job):
         raise Http404  # someone else's upload: not even its existence is shown
